@@ -1,0 +1,191 @@
+// Package config reads Talap's settings from the environment once, at start, into one struct.
+// Every variable has a working local default except secrets in production, which must be set.
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting the portal and the worker read.
+type Config struct {
+	Env      string // development | production
+	HTTPAddr string
+	BaseURL  string
+	LogLevel string
+
+	DatabaseURL string
+
+	RedisAddr      string
+	RedisPassword  string
+	RedisQueueDB   int
+	RedisSessionDB int
+	Queue          string // asynq queue name; tests use their own
+
+	S3Endpoint  string
+	S3AccessKey string
+	S3SecretKey string
+	S3Bucket    string
+	S3UseTLS    bool
+
+	SMTPAddr string
+	MailFrom string
+
+	OIDCIssuer       string
+	OIDCClientID     string
+	OIDCClientSecret string
+	OIDCIINClaim     string
+
+	ReceiptKey string // base64 Ed25519 seed
+
+	OutboxInterval time.Duration // how often the sweeper re-sends unsent outbox rows
+	TaskRetention  time.Duration // how long asynq keeps a finished task's id, so a re-send is a conflict
+}
+
+// Production reports whether the binary runs in production mode, where secrets must be set.
+func (c Config) Production() bool { return c.Env == "production" }
+
+// Error names the variable that is wrong, so the binary can stop with one clear line.
+type Error struct {
+	Var     string
+	Problem string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("config: %s %s", e.Var, e.Problem) }
+
+// Load reads the configuration from the environment.
+func Load() (Config, error) { return load(os.Getenv) }
+
+func load(getenv func(string) string) (Config, error) {
+	r := reader{getenv: getenv}
+	c := Config{
+		Env:            r.str("TALAP_ENV", "development"),
+		HTTPAddr:       r.str("TALAP_HTTP_ADDR", "127.0.0.1:8080"),
+		BaseURL:        r.str("TALAP_BASE_URL", "http://127.0.0.1:8080"),
+		LogLevel:       r.str("TALAP_LOG_LEVEL", "info"),
+		DatabaseURL:    r.str("TALAP_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/talap?sslmode=disable"),
+		RedisAddr:      r.str("TALAP_REDIS_ADDR", "127.0.0.1:6379"),
+		RedisPassword:  r.str("TALAP_REDIS_PASSWORD", ""),
+		RedisQueueDB:   r.integer("TALAP_REDIS_QUEUE_DB", 0),
+		RedisSessionDB: r.integer("TALAP_REDIS_SESSION_DB", 1),
+		Queue:          r.str("TALAP_QUEUE", "talap"),
+		S3Endpoint:     r.str("TALAP_S3_ENDPOINT", "127.0.0.1:9000"),
+		S3AccessKey:    r.str("TALAP_S3_ACCESS_KEY", "talap"),
+		S3Bucket:       r.str("TALAP_S3_BUCKET", "talap-documents"),
+		S3UseTLS:       r.boolean("TALAP_S3_USE_TLS", false),
+		SMTPAddr:       r.str("TALAP_SMTP_ADDR", "127.0.0.1:1025"),
+		MailFrom:       r.str("TALAP_MAIL_FROM", "Talap <no-reply@talap.local>"),
+		OIDCIssuer:     r.str("TALAP_OIDC_ISSUER", "http://127.0.0.1:8090"),
+		OIDCClientID:   r.str("TALAP_OIDC_CLIENT_ID", "talap-portal"),
+		OIDCIINClaim:   r.str("TALAP_OIDC_IIN_CLAIM", "iin"),
+		OutboxInterval: r.duration("TALAP_OUTBOX_INTERVAL", 5*time.Second),
+		TaskRetention:  r.duration("TALAP_TASK_RETENTION", 72*time.Hour),
+	}
+	// Secrets read after Env is known, since production has no defaults for them.
+	r.production = c.Env == "production"
+	c.S3SecretKey = r.secret("TALAP_S3_SECRET_KEY", "talap-dev-secret")
+	c.OIDCClientSecret = r.secret("TALAP_OIDC_CLIENT_SECRET", "talap-dev-secret")
+	c.ReceiptKey = r.secret("TALAP_RECEIPT_KEY", "dGFsYXAtZGV2LXJlY2VpcHQta2V5LW5vdC1zZWNyZXQ=")
+	if r.err != nil {
+		return Config{}, r.err
+	}
+	return c, c.validate()
+}
+
+func (c Config) validate() error {
+	switch c.Env {
+	case "development", "production":
+	default:
+		return &Error{"TALAP_ENV", fmt.Sprintf("must be development or production, not %q", c.Env)}
+	}
+	u, err := url.Parse(c.DatabaseURL)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+		return &Error{"TALAP_DATABASE_URL", "must be a postgres:// URL with a host (e.g. postgres://user@127.0.0.1:5432/talap)"}
+	}
+	for name, v := range map[string]string{"TALAP_BASE_URL": c.BaseURL, "TALAP_OIDC_ISSUER": c.OIDCIssuer} {
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return &Error{name, "must be an http(s) URL"}
+		}
+	}
+	for name, v := range map[string]string{"TALAP_HTTP_ADDR": c.HTTPAddr, "TALAP_REDIS_ADDR": c.RedisAddr, "TALAP_S3_ENDPOINT": c.S3Endpoint, "TALAP_SMTP_ADDR": c.SMTPAddr} {
+		if !strings.Contains(v, ":") {
+			return &Error{name, "must be host:port"}
+		}
+	}
+	if c.RedisQueueDB == c.RedisSessionDB {
+		return &Error{"TALAP_REDIS_SESSION_DB", "must differ from TALAP_REDIS_QUEUE_DB"}
+	}
+	if c.Queue == "" {
+		return &Error{"TALAP_QUEUE", "must not be empty"}
+	}
+	return nil
+}
+
+type reader struct {
+	getenv     func(string) string
+	production bool
+	err        error
+}
+
+func (r *reader) fail(name, problem string) {
+	if r.err == nil {
+		r.err = &Error{name, problem}
+	}
+}
+
+func (r *reader) str(name, def string) string {
+	if v := strings.TrimSpace(r.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (r *reader) secret(name, devDefault string) string {
+	if v := r.getenv(name); v != "" {
+		return v
+	}
+	if r.production {
+		r.fail(name, "must be set in production (it is a secret and has no default)")
+	}
+	return devDefault
+}
+
+func (r *reader) integer(name string, def int) int {
+	v := r.getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		r.fail(name, fmt.Sprintf("must be a whole number, not %q", v))
+	}
+	return n
+}
+
+func (r *reader) boolean(name string, def bool) bool {
+	v := r.getenv(name)
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		r.fail(name, fmt.Sprintf("must be true or false, not %q", v))
+	}
+	return b
+}
+
+func (r *reader) duration(name string, def time.Duration) time.Duration {
+	v := r.getenv(name)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		r.fail(name, fmt.Sprintf("must be a positive duration such as 5s or 2m, not %q", v))
+	}
+	return d
+}

@@ -1,0 +1,106 @@
+package testenv
+
+import (
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// Environ is the process environment that points a Talap binary at this Env's database, queue and bucket.
+func (e *Env) Environ() []string {
+	c := e.Config
+	return append(os.Environ(),
+		"TALAP_DATABASE_URL="+c.DatabaseURL,
+		"TALAP_QUEUE="+c.Queue,
+		"TALAP_S3_BUCKET="+c.S3Bucket,
+		"TALAP_REDIS_ADDR="+c.RedisAddr,
+		"TALAP_OUTBOX_INTERVAL="+c.OutboxInterval.String(),
+		"TALAP_LOG_LEVEL=warn",
+	)
+}
+
+// Build compiles a package of this module (e.g. "./cmd/worker") into a temporary binary.
+func Build(t testing.TB, pkg string) string {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	root := filepath.Join(filepath.Dir(file), "..", "..")
+	out := filepath.Join(t.TempDir(), filepath.Base(pkg))
+	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd.Dir = root
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", pkg, err, b)
+	}
+	return out
+}
+
+// FreePort returns a loopback TCP port nobody is listening on right now.
+func FreePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// Redis is a private redis-server a test can stop and start without disturbing other packages.
+type Redis struct {
+	Addr string
+	port int
+	dir  string
+	cmd  *exec.Cmd
+	t    testing.TB
+}
+
+// StartRedis starts a private Redis on a free port; it is stopped when the test ends.
+func StartRedis(t testing.TB) *Redis {
+	r := &Redis{port: FreePort(t), dir: t.TempDir(), t: t}
+	r.Addr = "127.0.0.1:" + strconv.Itoa(r.port)
+	r.Start()
+	t.Cleanup(r.Stop)
+	return r
+}
+
+// Start (re)starts the server and waits until it accepts connections.
+func (r *Redis) Start() {
+	r.t.Helper()
+	r.cmd = exec.Command("redis-server", "--port", strconv.Itoa(r.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--dir", r.dir)
+	if err := r.cmd.Start(); err != nil {
+		r.t.Fatalf("start redis-server: %v", err)
+	}
+	WaitFor(r.t, 10*time.Second, "redis to accept connections", func() bool {
+		c, err := net.Dial("tcp", r.Addr)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	})
+}
+
+// Stop kills the server, as a crash would.
+func (r *Redis) Stop() {
+	if r.cmd != nil && r.cmd.Process != nil {
+		_ = r.cmd.Process.Kill()
+		_ = r.cmd.Wait()
+		r.cmd = nil
+	}
+}
+
+// WaitFor polls cond every 50 ms until it holds, failing the test after timeout.
+func WaitFor(t testing.TB, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", timeout, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+

@@ -1,0 +1,56 @@
+package worker
+
+import (
+	"context"
+	"log/slog"
+	"math"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"talap/portal/config"
+	"talap/portal/storage"
+)
+
+// RedisOpt is the queue's Redis connection: its own DB index, apart from sessions.
+func RedisOpt(cfg config.Config) asynq.RedisClientOpt {
+	return asynq.RedisClientOpt{Addr: cfg.RedisAddr, Password: cfg.RedisPassword, DB: cfg.RedisQueueDB}
+}
+
+// Backoff doubles the wait after each failure, from 1 s up to 10 min.
+func Backoff(n int, _ error, _ *asynq.Task) time.Duration {
+	return time.Duration(math.Min(float64(time.Second)*math.Pow(2, float64(n)), float64(10*time.Minute)))
+}
+
+// Run serves the queue and relays the outbox until ctx ends, then shuts down gracefully: tasks in
+// hand are given time to finish and otherwise go back to the queue.
+func Run(ctx context.Context, cfg config.Config, db *storage.DB, log *slog.Logger) error {
+	client := asynq.NewClient(RedisOpt(cfg))
+	defer client.Close()
+	relay := &Relay{DB: db, Client: client, Queue: cfg.Queue, Retention: cfg.TaskRetention, Interval: cfg.OutboxInterval, Log: log}
+	relayDone := make(chan struct{})
+	go func() { defer close(relayDone); relay.Run(ctx, cfg.DatabaseURL) }()
+
+	srv := asynq.NewServer(RedisOpt(cfg), asynq.Config{
+		Concurrency:     10,
+		Queues:          map[string]int{cfg.Queue: 1},
+		RetryDelayFunc:  Backoff,
+		ShutdownTimeout: 10 * time.Second,
+		LogLevel:        asynq.WarnLevel,
+		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
+			id, _ := asynq.GetTaskID(ctx)
+			log.Error("task failed", "task_type", t.Type(), "task_id", id, "error", err)
+		}),
+	})
+	mux := asynq.NewServeMux()
+	(&Handlers{DB: db, Log: log}).Register(mux)
+	if err := srv.Start(mux); err != nil {
+		return err
+	}
+	log.Info("worker started", "queue", cfg.Queue)
+	<-ctx.Done()
+	srv.Shutdown()
+	<-relayDone
+	log.Info("worker stopped")
+	return nil
+}
