@@ -7,7 +7,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STATE=${TALAP_STATE_DIR:-$ROOT/.state}
 GOBIN=$(go env GOPATH)/bin
-STARTED=$STATE/started
+# Each caller (make run, make test) keeps its own list, so it stops only what it started.
+STARTED=${TALAP_STARTED_FILE:-$STATE/started}
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 MAILPIT_VERSION=v1.33.1
 export MINIO_ROOT_USER=${TALAP_S3_ACCESS_KEY:-talap}

@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"bytes"
 	"net"
 	"os"
 	"os/exec"
@@ -104,3 +105,49 @@ func WaitFor(t testing.TB, timeout time.Duration, what string, cond func() bool)
 	}
 }
 
+// MinIO is a private MinIO server a test can stop and start.
+type MinIO struct {
+	Addr string
+	dir  string
+	cmd  *exec.Cmd
+	t    testing.TB
+}
+
+// StartMinIO starts a private MinIO (installed by `make test`) on a free port, with the Env's credentials.
+func (e *Env) StartMinIO(t testing.TB) *MinIO {
+	m := &MinIO{Addr: "127.0.0.1:" + strconv.Itoa(FreePort(t)), dir: t.TempDir(), t: t}
+	m.Start(e)
+	t.Cleanup(m.Stop)
+	return m
+}
+
+// Start (re)starts the server and waits until it accepts connections.
+func (m *MinIO) Start(e *Env) {
+	m.t.Helper()
+	bin, err := exec.LookPath("minio")
+	if err != nil {
+		gopath, _ := exec.Command("go", "env", "GOPATH").Output()
+		bin = filepath.Join(string(bytes.TrimSpace(gopath)), "bin", "minio")
+	}
+	m.cmd = exec.Command(bin, "server", m.dir, "--address", m.Addr, "--console-address", "127.0.0.1:0", "--quiet")
+	m.cmd.Env = append(os.Environ(), "MINIO_ROOT_USER="+e.Config.S3AccessKey, "MINIO_ROOT_PASSWORD="+e.Config.S3SecretKey, "MINIO_BROWSER=off")
+	if err := m.cmd.Start(); err != nil {
+		m.t.Fatalf("start minio: %v", err)
+	}
+	WaitFor(m.t, 30*time.Second, "minio to accept connections", func() bool {
+		c, err := net.Dial("tcp", m.Addr)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	})
+}
+
+// Stop kills the server.
+func (m *MinIO) Stop() {
+	if m.cmd != nil && m.cmd.Process != nil {
+		_ = m.cmd.Process.Kill()
+		_ = m.cmd.Wait()
+		m.cmd = nil
+	}
+}

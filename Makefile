@@ -1,0 +1,38 @@
+# Talap: `make run` starts everything with demo data; `make test` runs every check and test.
+# Both install what is missing (apt-get for PostgreSQL and Redis, go install for MinIO, Mailpit and
+# staticcheck) and keep local state under .state/ (git-ignored).
+SHELL := /bin/bash
+export TALAP_STATE_DIR ?= $(CURDIR)/.state
+STATICCHECK_VERSION := v0.8.2
+GOBIN := $(shell go env GOPATH)/bin
+
+.PHONY: run test services services-down migrate seed audit-verify lint build bench
+
+run:
+	@infra/dev/run.sh
+
+test:
+	@infra/dev/test.sh
+
+services:
+	@infra/dev/services.sh up
+
+services-down:
+	@infra/dev/services.sh down
+
+build:
+	go build -o bin/ ./cmd/...
+
+migrate:
+	go run ./cmd/portal migrate
+
+seed:
+	go run ./cmd/portal seed
+
+audit-verify:
+	go run ./cmd/portal audit-verify
+
+lint:
+	@[ -x $(GOBIN)/staticcheck ] || go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	go vet ./...
+	$(GOBIN)/staticcheck ./...

@@ -1,0 +1,447 @@
+package receipt
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	_ "time/tzdata" // the receipt shows Asia/Almaty time even on hosts without zoneinfo
+
+	"github.com/go-pdf/fpdf"
+	qrcode "github.com/skip2/go-qrcode"
+
+	"talap/frontend/fonts"
+)
+
+// Zone is the time zone the receipt states the filing time in.
+const Zone = "Asia/Almaty"
+
+var zone = sync.OnceValues(func() (*time.Location, error) { return time.LoadLocation(Zone) })
+
+var fontFiles = sync.OnceValues(func() ([2][]byte, error) {
+	var out [2][]byte
+	for i, name := range []string{fonts.Sans, fonts.SansBold} {
+		b, err := fonts.FS.ReadFile(name)
+		if err != nil {
+			return out, fmt.Errorf("receipt: font %s: %w", name, err)
+		}
+		out[i] = b
+	}
+	return out, nil
+})
+
+// FormatFiledAt writes t as the receipt does: "27.11.2026 14:05 (Asia/Almaty)".
+func FormatFiledAt(t time.Time) (string, error) {
+	loc, err := zone()
+	if err != nil {
+		return "", fmt.Errorf("receipt: time zone %s: %w", Zone, err)
+	}
+	return t.In(loc).Format("02.01.2006 15:04") + " (" + Zone + ")", nil
+}
+
+// PDF signs f and returns its receipt as an A4 PDF in lang (kk, ru or en). The QR code and the
+// printed link lead to verifyURL, the public page where the signature can be checked. See WritePDF.
+func (s *Signer) PDF(f Facts, lang, verifyURL string) ([]byte, error) {
+	var b bytes.Buffer
+	if err := s.WritePDF(&b, f, lang, verifyURL); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// WritePDF is PDF writing to w. The receipt shows the full facts (claimant name and IIN, document
+// names) with the signature, key ID and claimant commitment. Its fonts are embedded, and its
+// creation date is the filing time, so the same facts and key always give the same bytes.
+func (s *Signer) WritePDF(w io.Writer, f Facts, lang, verifyURL string) error {
+	l, ok := texts[lang]
+	if !ok {
+		return fmt.Errorf("receipt: unsupported language %q (want kk, ru or en)", lang)
+	}
+	if verifyURL == "" {
+		return errors.New("receipt: verify URL is empty")
+	}
+	sg, err := s.Sign(f)
+	if err != nil {
+		return err
+	}
+	filed, err := FormatFiledAt(f.FiledAt)
+	if err != nil {
+		return err
+	}
+	qr, err := qrcode.New(verifyURL, qrcode.Medium)
+	if err != nil {
+		return fmt.Errorf("receipt: QR code: %w", err)
+	}
+	png, err := qr.PNG(-8) // 8 pixels a module: crisp when scaled down
+	if err != nil {
+		return fmt.Errorf("receipt: QR code: %w", err)
+	}
+	ff, err := fontFiles()
+	if err != nil {
+		return err
+	}
+
+	d := newDoc(l, lang, ff)
+	d.pdf.SetTitle(l.Title+" "+l.NumberSign+" "+f.Number, true)
+	d.pdf.SetCreationDate(f.FiledAt)
+	d.pdf.SetModificationDate(f.FiledAt)
+	d.pdf.RegisterImageOptionsReader("qr", fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(png))
+	d.footer = fmt.Sprintf("%s %s · %s", l.NumberSign, f.Number, filed)
+	d.pdf.AddPage()
+
+	d.header(f.Number, filed, verifyURL)
+
+	d.section(l.Details)
+	d.row(l.Number, f.Number, plain)
+	d.row(l.FiledAt, filed, plain)
+	d.row(l.Claimant, f.Claimant.Name, plain)
+	d.row(l.ClaimantIIN, f.Claimant.IIN, plain)
+	d.row(l.Respondent, f.Respondent.Name, plain)
+	d.row(l.RespBIN, f.Respondent.BIN, plain)
+	if f.Court == "" {
+		d.row(l.Court, l.CourtPending, muted)
+	} else {
+		d.row(l.Court, f.Court, plain)
+	}
+	d.row(l.CategoryKind, joinNonEmpty(" / ", f.Category, f.Kind), plain)
+
+	d.section(l.Documents)
+	d.documents(f.Documents)
+
+	d.section(l.Signature)
+	d.row(l.Algorithm, "Ed25519", plain)
+	d.row(l.KeyID, sg.KeyID, code)
+	d.row(l.SigValue, base64.StdEncoding.EncodeToString(sg.Signature), code)
+	d.row(l.Commit, ClaimantCommitment(f.Claimant.IIN, f.Claimant.Name), code)
+
+	d.verification(verifyURL)
+
+	if err := d.pdf.Output(w); err != nil {
+		return fmt.Errorf("receipt: PDF: %w", err)
+	}
+	return nil
+}
+
+// Page geometry, in millimetres.
+const (
+	pageW   = 210.0
+	pageH   = 297.0
+	marginX = 18.0
+	marginT = 16.0
+	bottom  = pageH - 22 // content stops here; the footer sits below
+	contW   = pageW - 2*marginX
+	labelW  = 50.0 // label column of a detail row
+	qrSize  = 34.0
+)
+
+type rgb struct{ r, g, b int }
+
+var (
+	navy  = rgb{20, 52, 99}
+	ink   = rgb{33, 37, 41}
+	grey  = rgb{96, 103, 112}
+	rule  = rgb{210, 215, 221}
+	shade = rgb{239, 242, 246}
+)
+
+const family = "DejaVu"
+
+// valueStyle is how a detail row's value is set.
+type valueStyle int
+
+const (
+	plain valueStyle = iota // body text, wrapped at spaces
+	muted                   // body text in grey
+	code                    // small, split evenly: hashes, signatures
+)
+
+type doc struct {
+	pdf    *fpdf.Fpdf
+	l      labels
+	footer string
+}
+
+func newDoc(l labels, lang string, ff [2][]byte) *doc {
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetMargins(marginX, marginT, marginX)
+	pdf.SetAutoPageBreak(false, pageH-bottom)
+	pdf.SetCatalogSort(true)
+	pdf.SetCreator("Talap", true)
+	pdf.SetLang(lang)
+	pdf.AddUTF8FontFromBytes(family, "", ff[0])
+	pdf.AddUTF8FontFromBytes(family, "B", ff[1])
+	pdf.AliasNbPages("{nb}")
+	d := &doc{pdf: pdf, l: l}
+	pdf.SetFooterFunc(func() {
+		y := pageH - 15
+		d.color(rule)
+		pdf.SetLineWidth(0.2)
+		pdf.Line(marginX, y, pageW-marginX, y)
+		d.font(false, 7.5, grey)
+		pdf.SetXY(marginX, y+1.5)
+		pdf.CellFormat(contW*0.7, 4, d.footer, "", 0, "L", false, 0, "")
+		pdf.CellFormat(contW*0.3, 4, fmt.Sprintf(l.Page, pdf.PageNo(), "{nb}"), "", 0, "R", false, 0, "")
+	})
+	return d
+}
+
+func (d *doc) font(bold bool, size float64, c rgb) {
+	style := ""
+	if bold {
+		style = "B"
+	}
+	d.pdf.SetFont(family, style, size)
+	d.pdf.SetTextColor(c.r, c.g, c.b)
+}
+
+func (d *doc) color(c rgb) { d.pdf.SetDrawColor(c.r, c.g, c.b) }
+
+// ensure starts a new page unless h millimetres fit above the footer; it reports a page break.
+func (d *doc) ensure(h float64) bool {
+	if d.pdf.GetY()+h <= bottom {
+		return false
+	}
+	d.pdf.AddPage()
+	return true
+}
+
+// lines wraps s to width w in the current font; it always returns at least one line.
+func (d *doc) lines(s string, w float64) []string {
+	ls := d.pdf.SplitText(s, w)
+	if len(ls) == 0 {
+		return []string{""}
+	}
+	return ls
+}
+
+// even splits an unbroken string (hex, base64) into the fewest equal pieces that fit w.
+func (d *doc) even(s string, w float64) []string {
+	avail := w - 2*d.pdf.GetCellMargin()
+	for k := 1; ; k++ {
+		n := int(math.Ceil(float64(len(s)) / float64(k)))
+		var out []string
+		fits := true
+		for i := 0; i < len(s); i += n {
+			piece := s[i:min(i+n, len(s))]
+			out = append(out, piece)
+			fits = fits && d.pdf.GetStringWidth(piece) <= avail
+		}
+		if fits || n <= 1 {
+			if len(out) == 0 {
+				out = []string{""}
+			}
+			return out
+		}
+	}
+}
+
+func (d *doc) text(x, y, w, h float64, lines []string, align string) {
+	for i, s := range lines {
+		d.pdf.SetXY(x, y+float64(i)*h)
+		d.pdf.CellFormat(w, h, s, "", 0, align, false, 0, "")
+	}
+}
+
+func (d *doc) header(number, filed, verifyURL string) {
+	p := d.pdf
+	top := marginT
+	qrX := pageW - marginX - qrSize
+	p.ImageOptions("qr", qrX, top-2, qrSize, qrSize, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, verifyURL)
+	d.font(false, 6.5, grey)
+	d.text(qrX, top-2+qrSize-1.5, qrSize, 3, []string{d.l.VerifyScan}, "C")
+
+	w := contW - qrSize - 6
+	d.font(true, 8, navy)
+	brand := d.lines(d.l.Brand, w)
+	d.text(marginX, top, w, 4, brand, "L")
+	y := top + float64(len(brand))*4 + 3
+
+	d.font(true, 18, ink)
+	title := d.lines(d.l.Title, w)
+	d.text(marginX, y, w, 8.5, title, "L")
+	y += float64(len(title))*8.5 + 1.5
+
+	d.font(true, 13, navy)
+	num := d.lines(d.l.NumberSign+" "+number, w)
+	d.text(marginX, y, w, 6.5, num, "L")
+	y += float64(len(num))*6.5 + 0.5
+
+	d.font(false, 10, grey)
+	d.text(marginX, y, w, 5, []string{filed}, "L")
+	y += 5
+
+	y = max(y, top-2+qrSize+2) + 3
+	d.color(navy)
+	p.SetLineWidth(0.6)
+	p.Line(marginX, y, pageW-marginX, y)
+	p.SetXY(marginX, y+3)
+}
+
+func (d *doc) section(title string) {
+	d.ensure(18) // a heading is never left alone at the foot of a page
+	p := d.pdf
+	y := p.GetY() + 3
+	d.font(true, 11, navy)
+	d.text(marginX, y, contW, 6, []string{title}, "L")
+	y += 6.5
+	d.color(navy)
+	p.SetLineWidth(0.3)
+	p.Line(marginX, y, pageW-marginX, y)
+	p.SetXY(marginX, y)
+}
+
+// row is one label and value of a details block.
+func (d *doc) row(label, value string, st valueStyle) {
+	const pad = 1.6
+	p := d.pdf
+	d.font(false, 8.5, grey)
+	ls := d.lines(label, labelW)
+	valW := contW - labelW
+	var vs []string
+	lh, c := 5.0, ink
+	switch st {
+	case code:
+		d.font(false, 8, ink)
+		vs, lh = d.even(value, valW), 4.0
+	case muted:
+		c = grey
+		fallthrough
+	default:
+		d.font(false, 10, c)
+		vs = d.lines(value, valW)
+	}
+	h := math.Max(float64(len(ls))*4.4, float64(len(vs))*lh) + 2*pad
+	d.ensure(h)
+	y := p.GetY()
+	d.font(false, 8.5, grey)
+	d.text(marginX, y+pad+0.3, labelW, 4.4, ls, "L")
+	switch st {
+	case code:
+		d.font(false, 8, ink)
+		d.text(marginX+labelW, y+pad+0.5, valW, lh, vs, "L")
+	default:
+		d.font(false, 10, c)
+		d.text(marginX+labelW, y+pad, valW, lh, vs, "L")
+	}
+	d.color(rule)
+	p.SetLineWidth(0.2)
+	p.Line(marginX, y+h, pageW-marginX, y+h)
+	p.SetXY(marginX, y+h)
+}
+
+// documents draws the document table, repeating its head after a page break.
+func (d *doc) documents(docs []Document) {
+	p := d.pdf
+	if len(docs) == 0 {
+		d.row("", d.l.NoDocuments, muted)
+		return
+	}
+	const (
+		noW   = 8.0
+		sizeW = 22.0
+		hashW = 56.0
+		nameW = contW - noW - sizeW - hashW
+		pad   = 1.6
+	)
+	head := func() {
+		y := p.GetY() + 1
+		p.SetFillColor(shade.r, shade.g, shade.b)
+		p.Rect(marginX, y, contW, 6.5, "F")
+		d.font(true, 8, grey)
+		d.text(marginX, y+0.5, noW, 5.5, []string{"№"}, "L")
+		d.text(marginX+noW, y+0.5, nameW, 5.5, []string{d.l.DocName}, "L")
+		d.text(marginX+noW+nameW, y+0.5, sizeW, 5.5, []string{d.l.DocSize}, "R")
+		d.text(marginX+noW+nameW+sizeW, y+0.5, hashW, 5.5, []string{d.l.Hash}, "L")
+		p.SetXY(marginX, y+6.5)
+	}
+	head()
+	for i, doc := range docs {
+		d.font(false, 9, ink)
+		names := d.lines(doc.Name, nameW)
+		d.font(false, 7.5, ink)
+		hash := d.even(strings.ToLower(doc.SHA256), hashW)
+		h := math.Max(float64(len(names))*4.4, float64(len(hash))*3.5) + 2*pad
+		if d.ensure(h) {
+			head()
+		}
+		y := p.GetY()
+		d.font(false, 9, grey)
+		d.text(marginX, y+pad, noW, 4.4, []string{strconv.Itoa(i + 1)}, "L")
+		d.font(false, 9, ink)
+		d.text(marginX+noW, y+pad, nameW, 4.4, names, "L")
+		d.text(marginX+noW+nameW, y+pad, sizeW, 4.4, []string{humanSize(doc.Size, d.l)}, "R")
+		d.font(false, 7.5, ink)
+		d.text(marginX+noW+nameW+sizeW, y+pad+0.5, hashW, 3.5, hash, "L")
+		d.color(rule)
+		p.SetLineWidth(0.2)
+		p.Line(marginX, y+h, pageW-marginX, y+h)
+		p.SetXY(marginX, y+h)
+	}
+}
+
+// verification tells the reader how to check the receipt and what the signature covers.
+func (d *doc) verification(verifyURL string) {
+	p := d.pdf
+	d.font(false, 9.5, ink)
+	how := d.lines(d.l.VerifyHow, contW)
+	url := d.lines(verifyURL, contW)
+	d.font(false, 8, grey)
+	note := d.lines(d.l.PublicNote, contW)
+	d.section(d.l.Verify)
+	d.ensure(float64(len(how)+len(url))*5 + float64(len(note))*4 + 6)
+	y := p.GetY() + 2
+	d.font(false, 9.5, ink)
+	d.text(marginX, y, contW, 5, how, "L")
+	y += float64(len(how)) * 5
+	d.font(false, 9.5, navy)
+	for _, s := range url {
+		p.SetXY(marginX, y)
+		p.CellFormat(contW, 5, s, "", 0, "L", false, 0, verifyURL)
+		y += 5
+	}
+	y += 2
+	d.font(false, 8, grey)
+	d.text(marginX, y, contW, 4, note, "L")
+	p.SetXY(marginX, y+float64(len(note))*4)
+}
+
+// humanSize writes n bytes in the largest binary unit that keeps the number at least 1.
+func humanSize(n int64, l labels) string {
+	if n < 1024 {
+		return strconv.FormatInt(n, 10) + " " + l.Units[0]
+	}
+	v, i := float64(n), 0
+	for v >= 1024 && i < len(l.Units)-1 {
+		v /= 1024
+		i++
+	}
+	if v >= 1023.95 && i < len(l.Units)-1 { // would print as 1024,0
+		v /= 1024
+		i++
+	}
+	prec := 1
+	if v >= 100 {
+		prec = 0
+	}
+	s := strconv.FormatFloat(v, 'f', prec, 64)
+	return strings.Replace(s, ".", l.DecimalSep, 1) + " " + l.Units[i]
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	var keep []string
+	for _, s := range parts {
+		if s != "" {
+			keep = append(keep, s)
+		}
+	}
+	if len(keep) == 0 {
+		return "—"
+	}
+	return strings.Join(keep, sep)
+}

@@ -1,0 +1,134 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"talap/portal/claim"
+	"talap/portal/storage"
+	"talap/portal/testenv"
+)
+
+func TestMain(m *testing.M) { os.Exit(testenv.Run(m)) }
+
+const citizen = "900101300123"
+
+func draft(t *testing.T, db *storage.DB) string {
+	t.Helper()
+	bodies, err := db.SearchBodies(context.Background(), "", 1)
+	if err != nil || len(bodies) == 0 {
+		t.Fatalf("no seeded body: %v", err)
+	}
+	id, err := db.CreateDraft(context.Background(), storage.NewDraft{ClaimantIIN: citizen, Category: "housing", Kind: "challenge", RespondentBIN: bodies[0].BIN, Subject: "eviction order"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func TestSubmitWritesStatusNumberAuditAndOutboxTogether(t *testing.T) {
+	db := testenv.Get(t).DB
+	ctx := context.Background()
+	before, _ := db.UnsentOutbox(ctx)
+	id := draft(t, db)
+	c, err := db.Submit(ctx, id, citizen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Status != claim.Submitted || !regexp.MustCompile(`^TLP-\d{4}-\d{6}$`).MatchString(c.Number) {
+		t.Fatalf("submitted claim = %s %q", c.Status, c.Number)
+	}
+	if after, _ := db.UnsentOutbox(ctx); after != before+1 {
+		t.Fatalf("outbox rows %d → %d, want one more", before, after)
+	}
+	events, _ := db.ClaimEvents(ctx, id)
+	if len(events) != 2 || events[1].Event != "claim.submitted" {
+		t.Fatalf("events = %+v", events)
+	}
+}
+
+func TestSubmitRefusesOtherPeopleAndWrongStates(t *testing.T) {
+	db := testenv.Get(t).DB
+	ctx := context.Background()
+	id := draft(t, db)
+	if _, err := db.Submit(ctx, id, "850412300016"); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("someone else's claim: %v, want ErrNotFound", err)
+	}
+	if _, err := db.Submit(ctx, "00000000-0000-0000-0000-000000000000", citizen); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("unknown claim: %v, want ErrNotFound", err)
+	}
+	first, err := db.Submit(ctx, id, citizen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Submit(ctx, id, citizen); !errors.Is(err, storage.ErrConflict) {
+		t.Fatalf("second submit: %v, want ErrConflict", err)
+	}
+	if c, _ := db.Claim(ctx, id); c.Number != first.Number {
+		t.Fatalf("number changed to %s", c.Number)
+	}
+}
+
+func TestAuditLogIsAppendOnlyAndVerifiable(t *testing.T) {
+	db := testenv.Get(t).DB
+	ctx := context.Background()
+	draft(t, db)
+	if n, err := db.VerifyAudit(ctx); err != nil || n == 0 {
+		t.Fatalf("verify: %d %v", n, err)
+	}
+	for _, stmt := range []string{`UPDATE audit_events SET actor = 'x'`, `DELETE FROM audit_events`, `TRUNCATE audit_events`} {
+		_, err := db.Pool.Exec(ctx, stmt)
+		if err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: %v, want refusal", stmt, err)
+		}
+	}
+}
+
+func TestVerifyAuditFindsATamperedEvent(t *testing.T) {
+	// A fresh database of its own, since this test breaks the chain on purpose.
+	env := testenv.Get(t)
+	ctx := context.Background()
+	dsn := strings.Replace(env.Config.DatabaseURL, "/talap_test_", "/talap_tamper_", 1)
+	if err := storage.EnsureDatabase(ctx, dsn); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = storage.DropDatabase(context.Background(), dsn) })
+	db, err := storage.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Seed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	draft(t, db)
+	draft(t, db)
+	// Only a superuser who switches the guard off can edit; the chain still tells.
+	_, err = db.Pool.Exec(ctx, `ALTER TABLE audit_events DISABLE TRIGGER USER;
+		UPDATE audit_events SET data = '{"forged":true}' WHERE id = (SELECT min(id) FROM audit_events)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.VerifyAudit(ctx); err == nil || !strings.Contains(err.Error(), "altered") {
+		t.Fatalf("verify after tampering: %v, want an error", err)
+	}
+}
+
+func TestRegistryUpsertIsRepeatable(t *testing.T) {
+	db := testenv.Get(t).DB
+	ctx := context.Background()
+	if err := db.Seed(ctx); err != nil {
+		t.Fatalf("second seed: %v", err)
+	}
+	courts, err := db.Courts(ctx)
+	if err != nil || len(courts) != 20 {
+		t.Fatalf("courts after reseed = %d %v", len(courts), err)
+	}
+}

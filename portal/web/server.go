@@ -1,0 +1,144 @@
+// Package web is Talap's HTTP layer: server-rendered pages for people and the JSON API for
+// programs. Handlers stay thin: they read the request, call storage or a domain package, and answer.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/etag"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
+	"talap/frontend"
+	"talap/portal/config"
+	"talap/portal/objectstore"
+	"talap/portal/storage"
+)
+
+// Deps are the services the portal talks to.
+type Deps struct {
+	Config    config.Config
+	DB        *storage.DB
+	Redis     *redis.Client // sessions and rate limits (its own DB index)
+	Store     *objectstore.Store
+	Inspector *asynq.Inspector
+	Log       *slog.Logger
+}
+
+// Server is the portal.
+type Server struct {
+	Deps
+	tr      *translator
+	pages   pages
+	metrics *metrics
+}
+
+// New builds the Fiber app with every route.
+func New(d Deps) (*fiber.App, error) {
+	tr, err := newTranslator()
+	if err != nil {
+		return nil, err
+	}
+	pg, err := parsePages(tr)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Deps: d, tr: tr, pages: pg}
+	s.metrics = newMetrics(prometheus.NewRegistry(), d)
+
+	app := fiber.New(fiber.Config{
+		AppName:               "talap",
+		DisableStartupMessage: true,
+		ErrorHandler:          s.handleError,
+		ReadTimeout:           30 * time.Second,
+		IdleTimeout:           2 * time.Minute,
+		ProxyHeader:           "",
+	})
+	app.Use(s.requestID, s.recover, s.accessLog, s.language)
+
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+	app.Get("/metrics", s.metrics.handler())
+	app.Use("/static", filesystem.New(filesystem.Config{Root: frontend.StaticFS(), MaxAge: 3600}))
+
+	api := app.Group("/api/v1")
+	api.Get("/courts", etag.New(), s.listCourts)
+	api.Get("/public-bodies", etag.New(), s.searchBodies)
+
+	app.Get("/", s.home)
+	app.Use(s.notFound)
+	return app, nil
+}
+
+// Shutdown stops the app gracefully, giving requests in flight up to timeout.
+func Shutdown(app *fiber.App, timeout time.Duration) error {
+	return app.ShutdownWithTimeout(timeout)
+}
+
+// Error is a failure the API reports to its caller with a code and a status.
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+	Fields  map[string]string
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	var apiErr *Error
+	var fe *fiber.Error
+	l := langOf(c)
+	switch {
+	case errors.As(err, &apiErr):
+	case errors.Is(err, storage.ErrNotFound):
+		apiErr = &Error{Status: fiber.StatusNotFound, Code: "not_found", Message: s.tr.T(l, "api.not_found")}
+	case errors.As(err, &fe):
+		code := "http_error"
+		msg := fe.Message
+		switch fe.Code {
+		case fiber.StatusNotFound:
+			code, msg = "not_found", s.tr.T(l, "api.not_found")
+		case fiber.StatusBadRequest:
+			code, msg = "bad_request", s.tr.T(l, "api.bad_request")
+		case fiber.StatusRequestEntityTooLarge:
+			code = "too_large"
+		}
+		apiErr = &Error{Status: fe.Code, Code: code, Message: msg}
+	case errors.Is(err, context.DeadlineExceeded):
+		apiErr = &Error{Status: fiber.StatusServiceUnavailable, Code: "unavailable", Message: s.tr.T(l, "api.internal")}
+	default:
+		s.Log.Error("request failed", "request_id", c.Locals(ctxRequestID), "path", c.Path(), "error", err)
+		apiErr = &Error{Status: fiber.StatusInternalServerError, Code: "internal", Message: s.tr.T(l, "api.internal")}
+	}
+	if wantsHTML(c) {
+		heading, text := "error.internal", "error.internal_text"
+		if apiErr.Status == fiber.StatusNotFound {
+			heading, text = "error.not_found", "error.not_found_text"
+		}
+		c.Status(apiErr.Status)
+		return s.render(c, "error", fiber.Map{"Heading": s.tr.T(l, heading), "Message": s.tr.T(l, text)})
+	}
+	body := fiber.Map{"code": apiErr.Code, "message": apiErr.Message}
+	if len(apiErr.Fields) > 0 {
+		body["fields"] = apiErr.Fields
+	}
+	return c.Status(apiErr.Status).JSON(fiber.Map{"error": body})
+}
+
+func (s *Server) notFound(c *fiber.Ctx) error { return fiber.ErrNotFound }
+
+// wantsHTML tells a person's browser from a program: API paths always answer JSON.
+func wantsHTML(c *fiber.Ctx) bool {
+	p := c.Path()
+	if len(p) >= 4 && p[:4] == "/api" {
+		return false
+	}
+	return c.Accepts("text/html", "application/json") == "text/html"
+}
