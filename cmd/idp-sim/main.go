@@ -5,7 +5,7 @@
 //
 //	IDPSIM_ADDR                       listen address (127.0.0.1:8090)
 //	IDPSIM_ISSUER                     issuer URL (http://<IDPSIM_ADDR>, or http://127.0.0.1:8090)
-//	IDPSIM_PERSONAS                   personas file (infra/personas.json)
+//	IDPSIM_PERSONAS                   personas file (infra/seed/personas.json)
 //	IDPSIM_CLIENT_SECRET              secret of the talap-portal client (talap-dev-secret)
 //	IDPSIM_REDIRECT_URIS              extra redirect URIs of talap-portal, comma separated
 //	IDPSIM_POST_LOGOUT_REDIRECT_URIS  extra post-logout redirect URIs of talap-portal, comma separated
@@ -70,7 +70,7 @@ func run(logger *slog.Logger) error {
 	}
 	cfg := idpsim.Config{
 		Issuer:       issuer,
-		PersonasFile: env("IDPSIM_PERSONAS", "infra/personas.json"),
+		PersonasFile: env("IDPSIM_PERSONAS", "infra/seed/personas.json"),
 		Clients:      clients,
 		Logger:       logger,
 	}

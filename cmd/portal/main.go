@@ -2,7 +2,8 @@
 //
 //	portal                 serve (migrates first)
 //	portal migrate         create the database if needed and apply migrations
-//	portal seed            load the court and public-body registries from infra/seed
+//	portal seed            load the court and public-body registries from infra/seed (and, outside
+//	                       production, the demo personas' memberships)
 //	portal audit-verify    check the audit log's hash chain
 //	portal healthcheck     exit 0 when the running portal answers /healthz (for containers)
 package main
@@ -68,7 +69,13 @@ func run(ctx context.Context, cfg config.Config, cmd string) error {
 		if err := db.Migrate(openCtx); err != nil {
 			return err
 		}
-		return db.Seed(openCtx)
+		if err := db.Seed(openCtx); err != nil {
+			return err
+		}
+		if cfg.Production() {
+			return nil
+		}
+		return db.SeedDemo(openCtx)
 	case "audit-verify":
 		n, err := db.VerifyAudit(ctx)
 		if err != nil {

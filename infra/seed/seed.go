@@ -128,3 +128,29 @@ func load(file string, v any) error {
 	}
 	return nil
 }
+
+// Persona is a demo person of the national-eID simulator; the portal grants demo memberships from
+// the officers, clerks and administrators among them.
+type Persona struct {
+	IIN     string     `json:"iin"`
+	Name    string     `json:"name"`
+	Kind    string     `json:"kind"`
+	BodyBIN string     `json:"body_bin,omitempty"`
+	CourtID string     `json:"court_id,omitempty"`
+	Org     *lang.Text `json:"org,omitempty"`
+}
+
+// Personas returns the demo personas from personas.json.
+func Personas() ([]Persona, error) {
+	var f struct {
+		Personas []Persona `json:"personas"`
+	}
+	b, err := FS.ReadFile("personas.json")
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, fmt.Errorf("personas.json: %w", err)
+	}
+	return f.Personas, nil
+}

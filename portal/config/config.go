@@ -42,6 +42,11 @@ type Config struct {
 
 	ReceiptKey string // base64 Ed25519 seed
 
+	SessionIdle     time.Duration // a session unused this long ends
+	SessionAbsolute time.Duration // a session ends this long after sign-in, used or not
+	RateLogin       int           // sign-in attempts per minute per IP
+	RateAPI         int           // API requests per minute per person (and per IP for anonymous callers)
+
 	OutboxInterval time.Duration // how often the sweeper re-sends unsent outbox rows
 	TaskRetention  time.Duration // how long asynq keeps a finished task's id, so a re-send is a conflict
 }
@@ -63,27 +68,31 @@ func Load() (Config, error) { return load(os.Getenv) }
 func load(getenv func(string) string) (Config, error) {
 	r := reader{getenv: getenv}
 	c := Config{
-		Env:            r.str("TALAP_ENV", "development"),
-		HTTPAddr:       r.str("TALAP_HTTP_ADDR", "127.0.0.1:8080"),
-		BaseURL:        r.str("TALAP_BASE_URL", "http://127.0.0.1:8080"),
-		LogLevel:       r.str("TALAP_LOG_LEVEL", "info"),
-		DatabaseURL:    r.str("TALAP_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/talap?sslmode=disable"),
-		RedisAddr:      r.str("TALAP_REDIS_ADDR", "127.0.0.1:6379"),
-		RedisPassword:  r.str("TALAP_REDIS_PASSWORD", ""),
-		RedisQueueDB:   r.integer("TALAP_REDIS_QUEUE_DB", 0),
-		RedisSessionDB: r.integer("TALAP_REDIS_SESSION_DB", 1),
-		Queue:          r.str("TALAP_QUEUE", "talap"),
-		S3Endpoint:     r.str("TALAP_S3_ENDPOINT", "127.0.0.1:9000"),
-		S3AccessKey:    r.str("TALAP_S3_ACCESS_KEY", "talap"),
-		S3Bucket:       r.str("TALAP_S3_BUCKET", "talap-documents"),
-		S3UseTLS:       r.boolean("TALAP_S3_USE_TLS", false),
-		SMTPAddr:       r.str("TALAP_SMTP_ADDR", "127.0.0.1:1025"),
-		MailFrom:       r.str("TALAP_MAIL_FROM", "Talap <no-reply@talap.local>"),
-		OIDCIssuer:     r.str("TALAP_OIDC_ISSUER", "http://127.0.0.1:8090"),
-		OIDCClientID:   r.str("TALAP_OIDC_CLIENT_ID", "talap-portal"),
-		OIDCIINClaim:   r.str("TALAP_OIDC_IIN_CLAIM", "iin"),
-		OutboxInterval: r.duration("TALAP_OUTBOX_INTERVAL", 5*time.Second),
-		TaskRetention:  r.duration("TALAP_TASK_RETENTION", 72*time.Hour),
+		Env:             r.str("TALAP_ENV", "development"),
+		HTTPAddr:        r.str("TALAP_HTTP_ADDR", "127.0.0.1:8080"),
+		BaseURL:         r.str("TALAP_BASE_URL", "http://127.0.0.1:8080"),
+		LogLevel:        r.str("TALAP_LOG_LEVEL", "info"),
+		DatabaseURL:     r.str("TALAP_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/talap?sslmode=disable"),
+		RedisAddr:       r.str("TALAP_REDIS_ADDR", "127.0.0.1:6379"),
+		RedisPassword:   r.str("TALAP_REDIS_PASSWORD", ""),
+		RedisQueueDB:    r.integer("TALAP_REDIS_QUEUE_DB", 0),
+		RedisSessionDB:  r.integer("TALAP_REDIS_SESSION_DB", 1),
+		Queue:           r.str("TALAP_QUEUE", "talap"),
+		S3Endpoint:      r.str("TALAP_S3_ENDPOINT", "127.0.0.1:9000"),
+		S3AccessKey:     r.str("TALAP_S3_ACCESS_KEY", "talap"),
+		S3Bucket:        r.str("TALAP_S3_BUCKET", "talap-documents"),
+		S3UseTLS:        r.boolean("TALAP_S3_USE_TLS", false),
+		SMTPAddr:        r.str("TALAP_SMTP_ADDR", "127.0.0.1:1025"),
+		MailFrom:        r.str("TALAP_MAIL_FROM", "Talap <no-reply@talap.local>"),
+		OIDCIssuer:      r.str("TALAP_OIDC_ISSUER", "http://127.0.0.1:8090"),
+		OIDCClientID:    r.str("TALAP_OIDC_CLIENT_ID", "talap-portal"),
+		OIDCIINClaim:    r.str("TALAP_OIDC_IIN_CLAIM", "iin"),
+		OutboxInterval:  r.duration("TALAP_OUTBOX_INTERVAL", 5*time.Second),
+		TaskRetention:   r.duration("TALAP_TASK_RETENTION", 72*time.Hour),
+		SessionIdle:     r.duration("TALAP_SESSION_IDLE", 30*time.Minute),
+		SessionAbsolute: r.duration("TALAP_SESSION_ABSOLUTE", 12*time.Hour),
+		RateLogin:       r.integer("TALAP_RATE_LOGIN_PER_MINUTE", 30),
+		RateAPI:         r.integer("TALAP_RATE_API_PER_MINUTE", 600),
 	}
 	// Secrets read after Env is known, since production has no defaults for them.
 	r.production = c.Env == "production"

@@ -9,7 +9,7 @@ type labels struct {
 	Documents, NoDocuments, DocName, DocSize, Hash string
 	Signature, Algorithm, KeyID, SigValue, Commit  string
 	Verify, VerifyHow, VerifyScan, PublicNote      string
-	Page                                           string // fmt: %d the page, %s the page count
+	Page                                           string // fmt: the page, then the page count
 	Units                                          [4]string
 	DecimalSep                                     string
 }
@@ -44,7 +44,7 @@ var texts = map[string]labels{
 		VerifyScan:   "Тексеру үшін сканерлеңіз",
 		PublicNote: "Қолтаңба дербес деректерсіз жария мәліметтерді растайды: талапкердің ЖСН мен аты-жөні " +
 			"SHA-256 хэшімен, құжат атаулары олардың хэштерімен ауыстырылған.",
-		Page:       "Бет %d / %s",
+		Page:       "Бет %d / %d",
 		Units:      [4]string{"Б", "КБ", "МБ", "ГБ"},
 		DecimalSep: ",",
 	},
@@ -77,7 +77,7 @@ var texts = map[string]labels{
 		VerifyScan:   "Сканируйте для проверки",
 		PublicNote: "Подпись удостоверяет публичные сведения без персональных данных: ИИН и ФИО истца " +
 			"заменены хешем SHA-256, наименования документов — их хешами.",
-		Page:       "Страница %d из %s",
+		Page:       "Страница %d из %d",
 		Units:      [4]string{"Б", "КБ", "МБ", "ГБ"},
 		DecimalSep: ",",
 	},
@@ -110,7 +110,7 @@ var texts = map[string]labels{
 		VerifyScan:   "Scan to verify",
 		PublicNote: "The signature covers the public facts without personal data: the claimant's IIN and " +
 			"name are replaced by a SHA-256 commitment, document names by their hashes.",
-		Page:       "Page %d of %s",
+		Page:       "Page %d of %d",
 		Units:      [4]string{"B", "KB", "MB", "GB"},
 		DecimalSep: ".",
 	},

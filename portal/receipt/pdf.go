@@ -12,9 +12,11 @@ import (
 	"sync"
 	"time"
 	_ "time/tzdata" // the receipt shows Asia/Almaty time even on hosts without zoneinfo
+	"unicode"
 
 	"github.com/go-pdf/fpdf"
 	qrcode "github.com/skip2/go-qrcode"
+	"golang.org/x/text/unicode/norm"
 
 	"talap/frontend/fonts"
 )
@@ -87,41 +89,49 @@ func (s *Signer) WritePDF(w io.Writer, f Facts, lang, verifyURL string) error {
 		return err
 	}
 
-	d := newDoc(l, lang, ff)
-	d.pdf.SetTitle(l.Title+" "+l.NumberSign+" "+f.Number, true)
-	d.pdf.SetCreationDate(f.FiledAt)
-	d.pdf.SetModificationDate(f.FiledAt)
-	d.pdf.RegisterImageOptionsReader("qr", fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(png))
-	d.footer = fmt.Sprintf("%s %s · %s", l.NumberSign, f.Number, filed)
-	d.pdf.AddPage()
+	// The footer states the page count, which is known only once laid out. A receipt is almost
+	// always one page; when it is not, it is laid out again knowing the count.
+	lay := func(pages int) *doc {
+		d := newDoc(l, lang, ff, pages)
+		d.pdf.SetTitle(printable(l.Title+" "+l.NumberSign+" "+f.Number), true)
+		d.pdf.SetCreationDate(f.FiledAt)
+		d.pdf.SetModificationDate(f.FiledAt)
+		d.pdf.RegisterImageOptionsReader("qr", fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(png))
+		d.footer = fmt.Sprintf("%s %s · %s", l.NumberSign, f.Number, filed)
+		d.pdf.AddPage()
 
-	d.header(f.Number, filed, verifyURL)
+		d.header(f.Number, filed, verifyURL)
 
-	d.section(l.Details)
-	d.row(l.Number, f.Number, plain)
-	d.row(l.FiledAt, filed, plain)
-	d.row(l.Claimant, f.Claimant.Name, plain)
-	d.row(l.ClaimantIIN, f.Claimant.IIN, plain)
-	d.row(l.Respondent, f.Respondent.Name, plain)
-	d.row(l.RespBIN, f.Respondent.BIN, plain)
-	if f.Court == "" {
-		d.row(l.Court, l.CourtPending, muted)
-	} else {
-		d.row(l.Court, f.Court, plain)
+		d.section(l.Details)
+		d.row(l.Number, f.Number, plain)
+		d.row(l.FiledAt, filed, plain)
+		d.row(l.Claimant, f.Claimant.Name, plain)
+		d.row(l.ClaimantIIN, f.Claimant.IIN, plain)
+		d.row(l.Respondent, f.Respondent.Name, plain)
+		d.row(l.RespBIN, f.Respondent.BIN, plain)
+		if f.Court == "" {
+			d.row(l.Court, l.CourtPending, muted)
+		} else {
+			d.row(l.Court, f.Court, plain)
+		}
+		d.row(l.CategoryKind, joinNonEmpty(" / ", f.Category, f.Kind), plain)
+
+		d.section(l.Documents)
+		d.documents(f.Documents)
+
+		d.section(l.Signature)
+		d.row(l.Algorithm, "Ed25519", plain)
+		d.row(l.KeyID, sg.KeyID, code)
+		d.row(l.SigValue, base64.StdEncoding.EncodeToString(sg.Signature), code)
+		d.row(l.Commit, ClaimantCommitment(f.Claimant.IIN, f.Claimant.Name), code)
+
+		d.verification(verifyURL)
+		return d
 	}
-	d.row(l.CategoryKind, joinNonEmpty(" / ", f.Category, f.Kind), plain)
-
-	d.section(l.Documents)
-	d.documents(f.Documents)
-
-	d.section(l.Signature)
-	d.row(l.Algorithm, "Ed25519", plain)
-	d.row(l.KeyID, sg.KeyID, code)
-	d.row(l.SigValue, base64.StdEncoding.EncodeToString(sg.Signature), code)
-	d.row(l.Commit, ClaimantCommitment(f.Claimant.IIN, f.Claimant.Name), code)
-
-	d.verification(verifyURL)
-
+	d := lay(1)
+	if n := d.pdf.PageNo(); n != 1 {
+		d = lay(n)
+	}
 	if err := d.pdf.Output(w); err != nil {
 		return fmt.Errorf("receipt: PDF: %w", err)
 	}
@@ -136,7 +146,7 @@ const (
 	marginT = 16.0
 	bottom  = pageH - 22 // content stops here; the footer sits below
 	contW   = pageW - 2*marginX
-	labelW  = 50.0 // label column of a detail row
+	labelW  = 53.0 // label column of a detail row
 	qrSize  = 34.0
 )
 
@@ -167,7 +177,7 @@ type doc struct {
 	footer string
 }
 
-func newDoc(l labels, lang string, ff [2][]byte) *doc {
+func newDoc(l labels, lang string, ff [2][]byte, pages int) *doc {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetMargins(marginX, marginT, marginX)
 	pdf.SetAutoPageBreak(false, pageH-bottom)
@@ -176,7 +186,6 @@ func newDoc(l labels, lang string, ff [2][]byte) *doc {
 	pdf.SetLang(lang)
 	pdf.AddUTF8FontFromBytes(family, "", ff[0])
 	pdf.AddUTF8FontFromBytes(family, "B", ff[1])
-	pdf.AliasNbPages("{nb}")
 	d := &doc{pdf: pdf, l: l}
 	pdf.SetFooterFunc(func() {
 		y := pageH - 15
@@ -185,8 +194,8 @@ func newDoc(l labels, lang string, ff [2][]byte) *doc {
 		pdf.Line(marginX, y, pageW-marginX, y)
 		d.font(false, 7.5, grey)
 		pdf.SetXY(marginX, y+1.5)
-		pdf.CellFormat(contW*0.7, 4, d.footer, "", 0, "L", false, 0, "")
-		pdf.CellFormat(contW*0.3, 4, fmt.Sprintf(l.Page, pdf.PageNo(), "{nb}"), "", 0, "R", false, 0, "")
+		pdf.CellFormat(contW*0.7, 4, printable(d.footer), "", 0, "L", false, 0, "")
+		pdf.CellFormat(contW*0.3, 4, fmt.Sprintf(l.Page, pdf.PageNo(), pages), "", 0, "R", false, 0, "")
 	})
 	return d
 }
@@ -211,13 +220,43 @@ func (d *doc) ensure(h float64) bool {
 	return true
 }
 
-// lines wraps s to width w in the current font; it always returns at least one line.
+// lines wraps s to width w in the current font, at spaces, breaking words longer than a line; it
+// always returns at least one line. (fpdf's SplitText is not used: it breaks after every
+// zero-width character, such as a combining mark.)
 func (d *doc) lines(s string, w float64) []string {
-	ls := d.pdf.SplitText(s, w)
-	if len(ls) == 0 {
-		return []string{""}
+	avail := w - 2*d.pdf.GetCellMargin()
+	fits := func(s string) bool { return d.pdf.GetStringWidth(s) <= avail }
+	var out []string
+	cur := ""
+	for _, word := range strings.Split(printable(s), " ") {
+		if word == "" {
+			continue
+		}
+		if cur != "" && fits(cur+" "+word) {
+			cur += " " + word
+			continue
+		}
+		if cur != "" {
+			out = append(out, cur)
+		}
+		for !fits(word) {
+			r := []rune(word)
+			n := 1 // the longest prefix that fits, at least one character and its marks
+			for n < len(r) && (unicode.Is(unicode.Mn, r[n]) || fits(string(r[:n+1]))) {
+				n++
+			}
+			if n == len(r) {
+				break
+			}
+			out = append(out, string(r[:n]))
+			word = string(r[n:])
+		}
+		cur = word
 	}
-	return ls
+	if cur != "" || len(out) == 0 {
+		out = append(out, cur)
+	}
+	return out
 }
 
 // even splits an unbroken string (hex, base64) into the fewest equal pieces that fit w.
@@ -244,7 +283,7 @@ func (d *doc) even(s string, w float64) []string {
 func (d *doc) text(x, y, w, h float64, lines []string, align string) {
 	for i, s := range lines {
 		d.pdf.SetXY(x, y+float64(i)*h)
-		d.pdf.CellFormat(w, h, s, "", 0, align, false, 0, "")
+		d.pdf.CellFormat(w, h, printable(s), "", 0, align, false, 0, "")
 	}
 }
 
@@ -339,7 +378,14 @@ func (d *doc) row(label, value string, st valueStyle) {
 func (d *doc) documents(docs []Document) {
 	p := d.pdf
 	if len(docs) == 0 {
-		d.row("", d.l.NoDocuments, muted)
+		d.ensure(8.2)
+		y := p.GetY()
+		d.font(false, 10, grey)
+		d.text(marginX, y+1.6, contW, 5, []string{d.l.NoDocuments}, "L")
+		d.color(rule)
+		p.SetLineWidth(0.2)
+		p.Line(marginX, y+8.2, pageW-marginX, y+8.2)
+		p.SetXY(marginX, y+8.2)
 		return
 	}
 	const (
@@ -347,6 +393,7 @@ func (d *doc) documents(docs []Document) {
 		sizeW = 22.0
 		hashW = 56.0
 		nameW = contW - noW - sizeW - hashW
+		gap   = 3.0 // between the sizes and the hashes
 		pad   = 1.6
 	)
 	head := func() {
@@ -356,7 +403,7 @@ func (d *doc) documents(docs []Document) {
 		d.font(true, 8, grey)
 		d.text(marginX, y+0.5, noW, 5.5, []string{"№"}, "L")
 		d.text(marginX+noW, y+0.5, nameW, 5.5, []string{d.l.DocName}, "L")
-		d.text(marginX+noW+nameW, y+0.5, sizeW, 5.5, []string{d.l.DocSize}, "R")
+		d.text(marginX+noW+nameW, y+0.5, sizeW-gap, 5.5, []string{d.l.DocSize}, "R")
 		d.text(marginX+noW+nameW+sizeW, y+0.5, hashW, 5.5, []string{d.l.Hash}, "L")
 		p.SetXY(marginX, y+6.5)
 	}
@@ -375,7 +422,7 @@ func (d *doc) documents(docs []Document) {
 		d.text(marginX, y+pad, noW, 4.4, []string{strconv.Itoa(i + 1)}, "L")
 		d.font(false, 9, ink)
 		d.text(marginX+noW, y+pad, nameW, 4.4, names, "L")
-		d.text(marginX+noW+nameW, y+pad, sizeW, 4.4, []string{humanSize(doc.Size, d.l)}, "R")
+		d.text(marginX+noW+nameW, y+pad, sizeW-gap, 4.4, []string{humanSize(doc.Size, d.l)}, "R")
 		d.font(false, 7.5, ink)
 		d.text(marginX+noW+nameW+sizeW, y+pad+0.5, hashW, 3.5, hash, "L")
 		d.color(rule)
@@ -402,7 +449,7 @@ func (d *doc) verification(verifyURL string) {
 	d.font(false, 9.5, navy)
 	for _, s := range url {
 		p.SetXY(marginX, y)
-		p.CellFormat(contW, 5, s, "", 0, "L", false, 0, verifyURL)
+		p.CellFormat(contW, 5, printable(s), "", 0, "L", false, 0, verifyURL)
 		y += 5
 	}
 	y += 2
@@ -431,6 +478,24 @@ func humanSize(n int64, l labels) string {
 	}
 	s := strconv.FormatFloat(v, 'f', prec, 64)
 	return strings.Replace(s, ".", l.DecimalSep, 1) + " " + l.Units[i]
+}
+
+// printable makes s safe to draw. It composes characters (NFC: file names from macOS arrive
+// decomposed), turns characters beyond U+FFFF into U+FFFD (fpdf's width tables stop there and it
+// panics beyond), tabs and line breaks into spaces, and drops other control and format characters
+// (zero-width spaces, byte order marks, direction marks), which have no glyph.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r > 0xFFFF:
+			return '\uFFFD'
+		case r == '\t' || r == '\n' || r == '\r':
+			return ' '
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			return -1
+		}
+		return r
+	}, norm.NFC.String(s))
 }
 
 func joinNonEmpty(sep string, parts ...string) string {

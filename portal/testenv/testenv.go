@@ -84,7 +84,9 @@ func setUp() (*Env, func(), error) {
 		return nil, nil, err
 	}
 	if err := db.Migrate(ctx); err == nil {
-		err = db.Seed(ctx)
+		if err = db.Seed(ctx); err == nil {
+			err = db.SeedDemo(ctx)
+		}
 	}
 	if err != nil {
 		db.Close()

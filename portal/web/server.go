@@ -18,6 +18,8 @@ import (
 	"talap/frontend"
 	"talap/portal/config"
 	"talap/portal/objectstore"
+	"talap/portal/ratelimit"
+	"talap/portal/session"
 	"talap/portal/storage"
 )
 
@@ -34,9 +36,12 @@ type Deps struct {
 // Server is the portal.
 type Server struct {
 	Deps
-	tr      *translator
-	pages   pages
-	metrics *metrics
+	tr       *translator
+	pages    pages
+	metrics  *metrics
+	sessions *session.Store
+	limiter  *ratelimit.Limiter
+	rp       relyingParty
 }
 
 // New builds the Fiber app with every route.
@@ -49,7 +54,9 @@ func New(d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Deps: d, tr: tr, pages: pg}
+	s := &Server{Deps: d, tr: tr, pages: pg,
+		sessions: session.New(d.Redis, d.Config.SessionIdle, d.Config.SessionAbsolute),
+		limiter:  ratelimit.New(d.Redis)}
 	s.metrics = newMetrics(prometheus.NewRegistry(), d)
 
 	app := fiber.New(fiber.Config{
@@ -60,18 +67,34 @@ func New(d Deps) (*fiber.App, error) {
 		IdleTimeout:           2 * time.Minute,
 		ProxyHeader:           "",
 	})
-	app.Use(s.requestID, s.recover, s.accessLog, s.language)
+	app.Use(s.requestID, s.recover, s.accessLog, s.language, s.securityHeaders)
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", s.metrics.handler())
 	app.Use("/static", filesystem.New(filesystem.Config{Root: frontend.StaticFS(), MaxAge: 3600}))
 
-	api := app.Group("/api/v1")
+	app.Get("/auth/login", s.login)
+	app.Get("/auth/callback", s.callback)
+
+	// Everything below knows who is calling, and refuses unsafe requests without the CSRF token.
+	app.Use(s.authenticate, s.csrf)
+	app.Post("/auth/logout", s.logout)
+
+	api := app.Group("/api/v1", s.apiRateLimit)
 	api.Get("/courts", etag.New(), s.listCourts)
 	api.Get("/public-bodies", etag.New(), s.searchBodies)
+	api.Get("/me", s.mustSignIn, s.me)
 
 	app.Get("/", s.home)
+	account := app.Group("/account", s.mustBePerson)
+	account.Get("/tokens", s.tokensPage)
+	account.Post("/tokens", s.createToken)
+	account.Post("/tokens/:id/revoke", s.revokeToken)
+	admin := app.Group("/admin", s.mustBePerson, s.mustBeAdmin)
+	admin.Get("/memberships", s.membershipsPage)
+	admin.Post("/memberships", s.grantMembership)
+	admin.Post("/memberships/:id/revoke", s.revokeMembership)
 	app.Use(s.notFound)
 	return app, nil
 }

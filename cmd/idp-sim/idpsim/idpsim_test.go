@@ -26,7 +26,7 @@ import (
 )
 
 const (
-	personasFile   = "../../../infra/personas.json"
+	personasFile   = "../../../infra/seed/personas.json"
 	wellKnownIIN   = "850412300016"
 	testClientID   = "test-rp"
 	testSecret     = "test-secret"

@@ -54,7 +54,7 @@ func (p Persona) Birthdate() string {
 	return t.Format("2006-01-02")
 }
 
-// personasFile is the shape of infra/personas.json.
+// personasFile is the shape of infra/seed/personas.json.
 type personasFile struct {
 	Personas []Persona `json:"personas"`
 }

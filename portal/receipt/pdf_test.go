@@ -1,0 +1,239 @@
+package receipt
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const verifyURL = "https://talap.example.kz/verify/2026-000123"
+
+// TALAP_RECEIPT_SAMPLES=dir keeps the rendered receipts there (receipt-kk.pdf, …) for a look.
+func keep(t *testing.T, name string, pdf []byte) string {
+	t.Helper()
+	dir := os.Getenv("TALAP_RECEIPT_SAMPLES")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// pdfText extracts the text with pdftotext, or skips if poppler-utils is not installed.
+func pdfText(t *testing.T, path string) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) not installed")
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}
+
+func TestPDF(t *testing.T) {
+	s := signer(t)
+	f := sample()
+	sg, err := s.Sign(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ lang, title string }{
+		{"kk", "Талап берілгені туралы түбіртек"},
+		{"ru", "Квитанция о подаче иска"},
+		{"en", "Filing receipt"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			pdf, err := s.PDF(f, tc.lang, verifyURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+				t.Fatalf("not a PDF: %q", pdf[:min(len(pdf), 16)])
+			}
+			// fpdf names the embedded subset after the family ("utf8dejavu"); the font program
+			// itself is a FontFile2 stream.
+			if !bytes.Contains(bytes.ToLower(pdf), []byte("dejavu")) || !bytes.Contains(pdf, []byte("/FontFile2")) {
+				t.Error("PDF does not embed the DejaVu font")
+			}
+			again, err := s.PDF(f, tc.lang, verifyURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(pdf, again) {
+				t.Error("the same receipt rendered to different bytes")
+			}
+			path := keep(t, "receipt-"+tc.lang+".pdf", pdf)
+
+			if _, err := exec.LookPath("pdffonts"); err == nil {
+				out, err := exec.Command("pdffonts", path).Output()
+				if err != nil {
+					t.Fatalf("pdffonts: %v", err)
+				}
+				for _, line := range strings.Split(string(out), "\n")[2:] {
+					if line != "" && (!strings.Contains(strings.ToLower(line), "dejavu") || !strings.Contains(line, " yes ")) {
+						t.Errorf("font not embedded DejaVu: %s", line)
+					}
+				}
+			}
+
+			text := pdfText(t, path)
+			flat := strings.Join(strings.Fields(text), " ")
+			wants := []string{tc.title, f.Number, f.Claimant.Name, f.Claimant.IIN, f.Respondent.BIN,
+				"27.11.2026 14:05 (Asia/Almaty)", verifyURL, sg.KeyID, f.Documents[2].Name,
+				hashA[:32], hashA[32:], ClaimantCommitment(f.Claimant.IIN, f.Claimant.Name)[:32]}
+			if tc.lang == "kk" {
+				wants = append(wants, "түбіртек", "әкімшілік", "Қоса берілген құжаттар", "47,1 КБ")
+			}
+			for _, want := range wants {
+				if !strings.Contains(flat, want) {
+					t.Errorf("extracted text lacks %q:\n%s", want, text)
+				}
+			}
+		})
+	}
+}
+
+func TestPDFPendingCourtAndNoDocuments(t *testing.T) {
+	s := signer(t)
+	f := sample()
+	f.Court = ""
+	f.Documents = nil
+	pdf, err := s.PDF(f, "en", verifyURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, keep(t, "receipt-empty.pdf", pdf))
+	for _, want := range []string{"to be assigned", "No documents attached", "Page 1 of 1"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("extracted text lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestPDFManyDocumentsBreaksPages(t *testing.T) {
+	s := signer(t)
+	f := sample()
+	f.Documents = nil
+	for i := range 40 {
+		f.Documents = append(f.Documents, Document{
+			Name: fmt.Sprintf("Қосымша %d — өте ұзын атауы бар құжат, ол бір жолға сыймайды және келесі жолға ауысады.pdf", i+1),
+			Size: int64(i) * 100000, SHA256: hashB, ContentType: "application/pdf",
+		})
+	}
+	pdf, err := s.PDF(f, "kk", verifyURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, keep(t, "receipt-many.pdf", pdf))
+	for _, want := range []string{"Бет 1 / ", "Бет 2 / ", "Қосымша 40", "Қолтаңба (base64)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("extracted text lacks %q", want)
+		}
+	}
+	if strings.Count(text, "Атауы") < 2 {
+		t.Error("the document table head is not repeated after the page break")
+	}
+}
+
+func TestPDFRejects(t *testing.T) {
+	s := signer(t)
+	if _, err := s.PDF(sample(), "de", verifyURL); err == nil {
+		t.Error("unsupported language accepted")
+	}
+	if _, err := s.PDF(sample(), "kk", ""); err == nil {
+		t.Error("empty verify URL accepted")
+	}
+	f := sample()
+	f.Number = ""
+	if _, err := s.PDF(f, "kk", verifyURL); err == nil {
+		t.Error("facts without a number accepted")
+	}
+}
+
+// Names come from users' file systems: emoji, decomposed letters (macOS), zero-width and control
+// characters, words longer than a line. None may crash the renderer or break the layout.
+func TestPDFAwkwardText(t *testing.T) {
+	s := signer(t)
+	f := sample()
+	f.Documents[0].Name = "скан 😀 合同 \U0010FFFF\u200b\ufeff.pdf"
+	f.Documents[1].Name = "Заявление Андреи\u0306 Ерёмина " + strings.Repeat("ОченьДлинноеИмяБезПробелов", 6) + ".pdf"
+	f.Claimant.Name = "Әлия\x00\t\nӨтегенова"
+	f.Court = "\U0001F3DB Сот"
+	pdf, err := s.PDF(f, "kk", verifyURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat := strings.Join(strings.Fields(pdfText(t, keep(t, "receipt-awkward.pdf", pdf))), " ")
+	for _, want := range []string{"Андрей Ерёмина", "Әлия Өтегенова", "\uFFFD Сот", "скан \uFFFD"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("extracted text lacks %q:\n%s", want, flat)
+		}
+	}
+}
+
+func TestLines(t *testing.T) {
+	ff, err := fontFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDoc(texts["kk"], "kk", ff, 1)
+	d.pdf.AddPage()
+	d.font(false, 9, ink)
+	const w = 40.0
+	for _, in := range []string{
+		"", "   ", "қысқа", "Алматы қаласы бойынша Мемлекеттік кірістер департаменті",
+		strings.Repeat("ұзынсөз", 20), "a\u0301" + strings.Repeat("й", 60), "x  y\t\tz",
+	} {
+		ls := d.lines(in, w)
+		if len(ls) == 0 {
+			t.Errorf("lines(%q) is empty", in)
+		}
+		for _, l := range ls {
+			if d.pdf.GetStringWidth(l) > w-2*d.pdf.GetCellMargin() {
+				t.Errorf("lines(%q): %q is wider than %v mm", in, l, w)
+			}
+		}
+		noSpace := func(s string) string { return strings.ReplaceAll(s, " ", "") }
+		if got, want := noSpace(strings.Join(ls, "")), noSpace(printable(in)); got != want {
+			t.Errorf("lines(%q) lost text: %q", in, ls)
+		}
+	}
+}
+
+// The QR code must scan to the verify URL. Needs pdftoppm and zbarimg (zbar-tools).
+func TestPDFQRCode(t *testing.T) {
+	for _, tool := range []string{"pdftoppm", "zbarimg"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed", tool)
+		}
+	}
+	s := signer(t)
+	pdf, err := s.PDF(sample(), "ru", verifyURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "r.pdf")
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile", path, filepath.Join(dir, "p")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	}
+	out, err := exec.Command("zbarimg", "-q", "--raw", filepath.Join(dir, "p.png")).Output()
+	if err != nil {
+		t.Fatalf("zbarimg: %v", err)
+	}
+	if got := strings.TrimSpace(string(out)); got != verifyURL {
+		t.Errorf("QR code = %q, want %q", got, verifyURL)
+	}
+}
