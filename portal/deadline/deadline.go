@@ -101,7 +101,7 @@ func FilingDeadline(cal *calendar.Calendar, in Input) (Result, error) {
 	if cal == nil {
 		return Result{}, errors.New("deadline: nil calendar")
 	}
-	if !slices.Contains(Kinds, in.Kind) {
+	if !slices.Contains(kinds, in.Kind) {
 		return Result{}, fmt.Errorf("deadline: unknown claim kind %q", in.Kind)
 	}
 	if in.ComplaintBodyDays < 0 {

@@ -31,7 +31,9 @@ func day(s string) time.Time {
 
 func ptr(s string) *time.Time { d := day(s); return &d }
 
-func at(y int, m time.Month, d, hh, mm int) time.Time { return time.Date(y, m, d, hh, mm, 0, 0, almaty) }
+func at(y int, m time.Month, d, hh, mm int) time.Time {
+	return time.Date(y, m, d, hh, mm, 0, 0, almaty)
+}
 
 type filingCase struct {
 	name        string
@@ -463,7 +465,7 @@ func TestRuleTable(t *testing.T) {
 			t.Errorf("%s: no kinds", r.ID)
 		}
 		for _, k := range r.Kinds {
-			if !slices.Contains(Kinds, k) {
+			if !slices.Contains(Kinds(), k) {
 				t.Errorf("%s: unknown kind %q", r.ID, k)
 			}
 		}

@@ -14,8 +14,10 @@ const (
 	KindRecognition = "recognition" // иск о признании, Art. 135
 )
 
-// Kinds lists the claim kinds FilingDeadline understands.
-var Kinds = []string{KindChallenge, KindCoercion, KindAction, KindRecognition}
+var kinds = []string{KindChallenge, KindCoercion, KindAction, KindRecognition}
+
+// Kinds returns the claim kinds FilingDeadline understands.
+func Kinds() []string { return slices.Clone(kinds) }
 
 // Unit is the unit a period is counted in.
 type Unit string

@@ -9,14 +9,16 @@ import "bytes"
 // encrypted PDF; it does not parse the file, so it would also refuse a PDF that carries the
 // literal text "/Encrypt " in an uncompressed content stream, which in practice does not happen
 // in filings. Longer names that start the same way (/EncryptMetadata) do not match.
-var encryptKey = []byte("/Encrypt")
+const encryptName = "/Encrypt"
+
+var encryptKey = []byte(encryptName)
 
 // encryptScanner looks for encryptKey in a stream fed to it in pieces of any size. It keeps the
 // last len(encryptKey)-1 bytes of the stream so that a key split across two pieces is found, and
 // remembers a key that ended exactly at the end of a piece until the next byte says whether a
 // delimiter follows it.
 type encryptScanner struct {
-	tail    [len("/Encrypt") - 1]byte
+	tail    [len(encryptName) - 1]byte
 	tailN   int
 	pending bool // the stream so far ends with encryptKey; the next byte decides
 	found   bool
@@ -35,7 +37,7 @@ func (s *encryptScanner) write(p []byte) {
 	}
 	// Keys that start in the tail and end in p.
 	if s.tailN > 0 {
-		var buf [2*len(encryptKey) - 2]byte
+		var buf [2*len(encryptName) - 2]byte
 		join := append(buf[:0], s.tail[:s.tailN]...)
 		join = append(join, p[:min(len(p), len(encryptKey)-1)]...)
 		for off := 0; ; {

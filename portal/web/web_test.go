@@ -33,7 +33,10 @@ func deps(t *testing.T) web.Deps {
 	t.Cleanup(func() { rdb.Close() })
 	insp := asynq.NewInspector(worker.RedisOpt(env.Config))
 	t.Cleanup(func() { insp.Close() })
-	return web.Deps{Config: env.Config, DB: env.DB, Redis: rdb, Store: env.Store, Inspector: insp, Log: quiet}
+	cfg := env.Config
+	// Tests sign in often from one address; the rate-limit test uses a Redis of its own.
+	cfg.RateLogin, cfg.RateAPI = 100000, 100000
+	return web.Deps{Config: cfg, DB: env.DB, Redis: rdb, Store: env.Store, Inspector: insp, Log: quiet}
 }
 
 // serve runs the portal on a real loopback listener and returns its base URL.
