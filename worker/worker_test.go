@@ -41,11 +41,12 @@ func submitClaim(t *testing.T, db *storage.DB, region string) string {
 	t.Helper()
 	ctx := context.Background()
 	iin := "900101300123"
-	id, err := db.CreateDraft(ctx, storage.NewDraft{ClaimantIIN: iin, Category: "tax", Kind: "challenge", RespondentBIN: respondentIn(t, db, region), Subject: "tax notice"})
+	created, err := db.CreateDraft(ctx, iin, claim.Draft{Category: "tax", Kind: "challenge", RespondentBIN: respondentIn(t, db, region), Subject: "tax notice"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Submit(ctx, id, iin); err != nil {
+	id := created.ID
+	if _, err := db.Submit(ctx, id, iin, noCheck); err != nil {
 		t.Fatal(err)
 	}
 	return id
@@ -100,7 +101,7 @@ func TestSubmittedClaimIsRoutedToTheCourtOfTheRespondent(t *testing.T) {
 	env := testenv.Get(t)
 	runWorker(t, fastConfig(env), env.DB)
 	id := submitClaim(t, env.DB, "75")
-	c := waitStatus(t, env.DB, id, claim.Routed, 20*time.Second)
+	c := waitStatus(t, env.DB, id, claim.StatusRouted, 20*time.Second)
 	if c.Routing == nil || c.Routing.CourtID != "smas-almaty" || c.Routing.Rule != "respondent_location" {
 		t.Fatalf("routing = %+v, want the Almaty city court by respondent location", c.Routing)
 	}
@@ -156,13 +157,15 @@ func TestClaimSubmittedWhileRedisIsDownIsRoutedOnceRedisReturns(t *testing.T) {
 		err := env.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM outbox WHERE sent_at IS NULL AND last_error <> ''`).Scan(&failed)
 		return err == nil && failed > 0
 	})
-	if c, _ := env.DB.Claim(context.Background(), id); c.Status != claim.Submitted {
+	if c, _ := env.DB.Claim(context.Background(), id); c.Status != claim.StatusSubmitted {
 		t.Fatalf("status while Redis is down = %s, want submitted", c.Status)
 	}
 
 	redis.Start()
-	waitStatus(t, env.DB, id, claim.Routed, 30*time.Second)
+	waitStatus(t, env.DB, id, claim.StatusRouted, 30*time.Second)
 	if n := countEvents(t, env.DB, id, "claim.routed"); n != 1 {
 		t.Fatalf("routed events = %d, want 1", n)
 	}
 }
+
+func noCheck(claim.Claim) claim.FieldErrors { return nil }

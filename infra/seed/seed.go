@@ -154,3 +154,29 @@ func Personas() ([]Persona, error) {
 	}
 	return f.Personas, nil
 }
+
+// Choice is one entry of a list the claimant picks from.
+type Choice struct {
+	Code  string    `json:"code"`
+	Label lang.Text `json:"label"`
+}
+
+// Choices are the lists held as data: state duty exemption grounds and pre-trial reasons.
+type Choices struct {
+	Source          string   `json:"source"`
+	DutyExemptions  []Choice `json:"duty_exemptions"`
+	PretrialReasons []Choice `json:"pretrial_reasons"`
+}
+
+// LoadChoices returns choices.json.
+func LoadChoices() (Choices, error) {
+	var c Choices
+	b, err := FS.ReadFile("choices.json")
+	if err != nil {
+		return c, err
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		return c, fmt.Errorf("choices.json: %w", err)
+	}
+	return c, nil
+}

@@ -14,20 +14,20 @@ type Status string
 // side paths needs_correction, left_without_motion, returned and withdrawn. unroutable means no court
 // in the registry covers the claim; it waits in the administrators' queue.
 const (
-	Draft             Status = "draft"
-	Submitted         Status = "submitted"
-	Validating        Status = "validating"
-	Routed            Status = "routed"
-	Registered        Status = "registered"
-	NeedsCorrection   Status = "needs_correction"
-	LeftWithoutMotion Status = "left_without_motion"
-	Returned          Status = "returned"
-	Withdrawn         Status = "withdrawn"
-	Unroutable        Status = "unroutable"
+	StatusDraft             Status = "draft"
+	StatusSubmitted         Status = "submitted"
+	StatusValidating        Status = "validating"
+	StatusRouted            Status = "routed"
+	StatusRegistered        Status = "registered"
+	StatusNeedsCorrection   Status = "needs_correction"
+	StatusLeftWithoutMotion Status = "left_without_motion"
+	StatusReturned          Status = "returned"
+	StatusWithdrawn         Status = "withdrawn"
+	StatusUnroutable        Status = "unroutable"
 )
 
 // Routable reports whether a claim in status s is waiting to be routed.
-func (s Status) Routable() bool { return s == Submitted || s == Validating }
+func (s Status) Routable() bool { return s == StatusSubmitted || s == StatusValidating }
 
 // Routing records which court was chosen, by which rule and why.
 type Routing struct {
@@ -36,17 +36,87 @@ type Routing struct {
 	Explanation lang.Text `json:"explanation"`
 }
 
-// Claim is the part of a claim the pipeline works on.
+// Editable reports whether the claimant may change a claim in status s.
+func (s Status) Editable() bool {
+	return s == StatusDraft || s == StatusNeedsCorrection || s == StatusLeftWithoutMotion
+}
+
+// Notice is a flag for the court or a problem for the claimant, with its message in each language.
+type Notice struct {
+	Code    string    `json:"code"`
+	Message lang.Text `json:"message"`
+}
+
+// Document is a file attached to a claim.
+type Document struct {
+	ID          string    `json:"id"`
+	Kind        string    `json:"kind"`
+	Name        string    `json:"name"`
+	Size        int64     `json:"size"`
+	ContentType string    `json:"content_type"`
+	SHA256      string    `json:"sha256"`
+	UploadedBy  string    `json:"-"`
+	CreatedAt   time.Time `json:"created_at"`
+	Key         string    `json:"-"`
+	VersionID   string    `json:"-"`
+}
+
+// DocumentKinds are what an uploaded document can be.
+var DocumentKinds = []string{"evidence", "contested_act", "pretrial_decision", "duty_payment", "power_of_attorney", "other"}
+
+// Claim is a claim with everything the claimant answered and what the pipeline added.
 type Claim struct {
-	ID            string     `json:"id"`
-	Number        string     `json:"number,omitempty"`
-	ClaimantIIN   string     `json:"claimant_iin"`
-	Status        Status     `json:"status"`
-	Category      string     `json:"category"`
-	Kind          string     `json:"kind"`
-	RespondentBIN string     `json:"respondent_bin,omitempty"`
-	Subject       string     `json:"subject"`
-	Routing       *Routing   `json:"routing,omitempty"`
-	CreatedAt     time.Time  `json:"created_at"`
-	SubmittedAt   *time.Time `json:"submitted_at,omitempty"`
+	ID          string `json:"id"`
+	Number      string `json:"number,omitempty"`
+	ClaimantIIN string `json:"claimant_iin"`
+	Status      Status `json:"status"`
+	Draft
+	CourtID     string     `json:"court_id,omitempty"`
+	Routing     *Routing   `json:"routing,omitempty"`
+	Flags       []Notice   `json:"flags"`
+	Problems    []Notice   `json:"problems"`
+	Documents   []Document `json:"documents"`
+	CaseNumber  string     `json:"case_number,omitempty"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+	SubmittedAt *time.Time `json:"submitted_at,omitempty"`
+	RoutedAt    *time.Time `json:"routed_at,omitempty"`
+}
+
+// HasDocumentKind reports whether a document of kind is attached.
+func (c Claim) HasDocumentKind(kind string) bool {
+	for _, d := range c.Documents {
+		if d.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// Viewer is who asks to see a claim.
+type Viewer struct {
+	IIN       string
+	Officer   []string // bodies the viewer works for (or the token's body)
+	Clerk     []string // courts the viewer works for
+	Admin     bool
+	TokenBody string
+}
+
+// VisibleTo says who may see a claim: the claimant always; once routed, the respondent's officers
+// (or its API token) and the clerks of the court it is with; administrators once it is filed.
+// A draft is the claimant's alone.
+func (c Claim) VisibleTo(v Viewer) bool {
+	if v.TokenBody == "" && v.IIN == c.ClaimantIIN {
+		return true
+	}
+	if c.Status == StatusDraft {
+		return false
+	}
+	if c.RoutedAt != nil && c.RespondentBIN != "" && (v.TokenBody == c.RespondentBIN || (v.TokenBody == "" && contains(v.Officer, c.RespondentBIN))) {
+		return true
+	}
+	if v.TokenBody == "" && c.CourtID != "" && contains(v.Clerk, c.CourtID) {
+		return true
+	}
+	return v.TokenBody == "" && v.Admin
 }

@@ -47,6 +47,11 @@ type Config struct {
 	RateLogin       int           // sign-in attempts per minute per IP
 	RateAPI         int           // API requests per minute per person (and per IP for anonymous callers)
 
+	MCI             float64       // monthly calculation index, tenge (2026: 4,325, reported)
+	DocumentMax     int64         // bytes per document
+	ClaimDocsMax    int64         // bytes of documents per claim
+	RetentionPeriod time.Duration // object-lock retention on a filed claim's documents
+
 	OutboxInterval time.Duration // how often the sweeper re-sends unsent outbox rows
 	TaskRetention  time.Duration // how long asynq keeps a finished task's id, so a re-send is a conflict
 }
@@ -93,6 +98,10 @@ func load(getenv func(string) string) (Config, error) {
 		SessionAbsolute: r.duration("TALAP_SESSION_ABSOLUTE", 12*time.Hour),
 		RateLogin:       r.integer("TALAP_RATE_LOGIN_PER_MINUTE", 30),
 		RateAPI:         r.integer("TALAP_RATE_API_PER_MINUTE", 600),
+		MCI:             r.float("TALAP_MCI", 4325),
+		DocumentMax:     int64(r.integer("TALAP_DOCUMENT_MAX_MIB", 50)) << 20,
+		ClaimDocsMax:    int64(r.integer("TALAP_CLAIM_DOCUMENTS_MAX_MIB", 200)) << 20,
+		RetentionPeriod: r.duration("TALAP_DOCUMENT_RETENTION", 5*365*24*time.Hour),
 	}
 	// Secrets read after Env is known, since production has no defaults for them.
 	r.production = c.Env == "production"
@@ -173,6 +182,18 @@ func (r *reader) integer(name string, def int) int {
 		r.fail(name, fmt.Sprintf("must be a whole number, not %q", v))
 	}
 	return n
+}
+
+func (r *reader) float(name string, def float64) float64 {
+	v := r.getenv(name)
+	if v == "" {
+		return def
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f <= 0 {
+		r.fail(name, fmt.Sprintf("must be a positive number, not %q", v))
+	}
+	return f
 }
 
 func (r *reader) boolean(name string, def bool) bool {

@@ -5,7 +5,7 @@
 //
 // # Memory
 //
-// Put never buffers more than one part of an upload. minio-go v7.4.1's PutObject, given a reader
+// Put holds at most one part of an upload (plus a 1 MiB read-ahead) in memory. minio-go v7.4.1's PutObject, given a reader
 // of unknown size, allocates one buffer of PartSize (16 MiB), fills it from the reader and sends it
 // as one part of a multipart upload, reusing the buffer for the next part
 // (putObjectMultipartStreamNoLength); ConcurrentStreamParts is left off, which would allocate
@@ -19,16 +19,20 @@
 // # Encrypted PDFs
 //
 // A PDF is encrypted when its trailer (or cross-reference stream) dictionary has an /Encrypt
-// key, and that dictionary is near the end of the file, so the answer is known only at the end
-// of the stream. The reader that feeds object storage scans every chunk for the key (keeping an
-// overlap window so a key split between two reads is found) and, if it was seen, answers the
-// final read with an *Error{Code: "encrypted_pdf"} instead of io.EOF. In the multipart path
-// minio-go then aborts the upload before completing it, so no object ever appears; in the
-// single-PUT paths the object may already be stored when the end is reached, so Put rolls back:
-// it removes the version it created (RemoveObject with that VersionID and GovernanceBypass) —
-// and, if the PUT's answer was lost, every version under the key, which is fresh and unique to
-// this upload. The same roll-back runs for every failure after the upload started (too large,
-// size mismatch, client gone).
+// key, and that dictionary is normally at the end of the file (a linearized file also has one at
+// the start), so the answer is known only at the end of the stream. The reader that feeds object storage scans every chunk for the key (keeping an
+// overlap window so that a key split between two reads is found) and, if it was seen in a PDF,
+// answers the final read with an *Error{Code: "encrypted_pdf"} instead of io.EOF. minio-go reads
+// to the end before it finishes an upload — the multipart loop reads until EOF before it
+// completes, and a single PUT's streaming signer (plain HTTP) or net/http (TLS) reads past the
+// declared length to check it — so the error reaches it first and the upload fails: a multipart
+// upload is aborted and never becomes an object. A single PUT may nevertheless be stored by the
+// server, which has received every declared byte when the client fails the request, and its
+// answer is then lost. So Put rolls back every upload that fails once it has started (encrypted,
+// too large, size mismatch, client gone, or a check after PutObject returned): it removes the
+// version the PUT reported (RemoveObject with that VersionID and GovernanceBypass, which also
+// works under a default retention), or, with no answer, every version under the key, which is
+// fresh and unique to this upload.
 package document
 
 import (
@@ -210,7 +214,7 @@ func Put(ctx context.Context, store *objectstore.Store, claimID, name string, r 
 	}
 	info, err := store.Client.PutObject(ctx, store.Bucket, key, body, size, opts)
 	if err == nil && !complete {
-		err = expectEnd(src)
+		err = expectEnd(src, declaredSize)
 	}
 	if err == nil && declaredSize >= 0 && src.n != declaredSize {
 		err = errSizeMismatch(declaredSize, src.n)
@@ -332,12 +336,12 @@ func (s *source) maybePDF() bool {
 
 // expectEnd checks that src has nothing left after object storage stopped reading (it reads only
 // the declared size), which also delivers the answer of the encryption scan.
-func expectEnd(src *source) error {
+func expectEnd(src *source, declaredSize int64) error {
 	var one [1]byte
 	for {
 		n, err := src.Read(one[:])
 		if n > 0 {
-			return errSizeMismatch(src.n-1, src.n) // at least one byte more than declared
+			return errSizeMismatch(declaredSize, src.n) // src.n counts only the first byte too many
 		}
 		if err == io.EOF {
 			return nil

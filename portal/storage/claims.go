@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -14,82 +15,388 @@ import (
 // ErrConflict is returned when a claim is not in a state that allows the change asked for.
 var ErrConflict = errors.New("conflict with the claim's current status")
 
+// ErrTooLarge is returned when a document would take a claim over its total size limit.
+var ErrTooLarge = errors.New("claim documents over the size limit")
+
+// IncompleteError lists what a claim lacks to be submitted.
+type IncompleteError struct{ Missing claim.FieldErrors }
+
+func (e *IncompleteError) Error() string { return "claim incomplete: " + e.Missing.Error() }
+
 // TaskRouteClaim is the queue task that routes a submitted claim.
 const TaskRouteClaim = "claim:route"
 
-// NewDraft is what a citizen gives to start a claim.
-type NewDraft struct {
-	ClaimantIIN   string
-	Category      string
-	Kind          string
-	RespondentBIN string
-	Subject       string
-}
-
-// CreateDraft starts a claim in status draft and returns its id.
-func (db *DB) CreateDraft(ctx context.Context, d NewDraft) (string, error) {
-	var id string
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO claims (claimant_iin, category, kind, respondent_bin, subject)
-			VALUES ($1, $2, $3, nullif($4, ''), $5) RETURNING id::text`,
-			d.ClaimantIIN, d.Category, d.Kind, d.RespondentBIN, d.Subject).Scan(&id)
-		if err != nil {
-			return fmt.Errorf("create draft: %w", err)
-		}
-		return appendAudit(ctx, tx, d.ClaimantIIN, "claim.created", id, nil)
-	})
-	return id, err
-}
-
 const claimColumns = `c.id::text, coalesce(c.number, ''), c.claimant_iin, c.status, c.category, c.kind,
-	coalesce(c.respondent_bin, ''), c.subject, coalesce(c.court_id, ''), c.routing_rule, c.routing_explanation,
-	c.created_at, c.submitted_at`
+	coalesce(c.respondent_bin, ''), c.subject, c.grounds, c.demands, c.act_number, c.act_issued_on, c.act_received_on,
+	c.act_abroad, c.act_electronic, c.pretrial_filed_on, c.pretrial_decision_on, c.pretrial_exempt_reason,
+	c.residence_kato, c.phone, c.email, c.hear_at_residence, c.investment_dispute, c.property_kato,
+	c.claim_amount::bigint, c.duty_exemption, coalesce(c.court_id, ''), c.routing_rule, c.routing_explanation,
+	c.flags, c.problems, coalesce(c.case_number, ''), c.created_at, c.updated_at, c.submitted_at, c.routed_at`
+
+func dateOrNil(t *time.Time) *claim.Date {
+	if t == nil {
+		return nil
+	}
+	return &claim.Date{Time: *t}
+}
+
+func timeOf(d *claim.Date) *time.Time {
+	if d == nil {
+		return nil
+	}
+	t := d.Time
+	return &t
+}
+
+// scanClaimWith scans the claim columns followed by extra columns.
+func scanClaimWith(r pgx.Row, extra ...any) (claim.Claim, error) {
+	var c claim.Claim
+	var rule string
+	var explanation, flags, problems []byte
+	var issued, received, filed, decided *time.Time
+	dest := append([]any{&c.ID, &c.Number, &c.ClaimantIIN, &c.Status, &c.Category, &c.Kind,
+		&c.RespondentBIN, &c.Subject, &c.Grounds, &c.Demands, &c.ContestedAct.Number, &issued, &received,
+		&c.ActAbroad, &c.ActElectronic, &filed, &decided, &c.Pretrial.ExemptReason,
+		&c.Claimant.ResidenceKATO, &c.Claimant.Phone, &c.Claimant.Email, &c.HearAtResidence, &c.InvestmentDispute, &c.PropertyKATO,
+		&c.ClaimAmount, &c.DutyExemption, &c.CourtID, &rule, &explanation,
+		&flags, &problems, &c.CaseNumber, &c.CreatedAt, &c.UpdatedAt, &c.SubmittedAt, &c.RoutedAt}, extra...)
+	if err := r.Scan(dest...); err != nil {
+		return c, err
+	}
+	c.ContestedAct.IssuedOn, c.ContestedAct.ReceivedOn = dateOrNil(issued), dateOrNil(received)
+	c.Pretrial.ComplaintFiledOn, c.Pretrial.DecisionReceivedOn = dateOrNil(filed), dateOrNil(decided)
+	if c.CourtID != "" {
+		c.Routing = &claim.Routing{CourtID: c.CourtID, Rule: rule}
+		if err := json.Unmarshal(explanation, &c.Routing.Explanation); err != nil {
+			return c, fmt.Errorf("routing explanation: %w", err)
+		}
+	}
+	if err := json.Unmarshal(flags, &c.Flags); err != nil {
+		return c, fmt.Errorf("flags: %w", err)
+	}
+	if err := json.Unmarshal(problems, &c.Problems); err != nil {
+		return c, fmt.Errorf("problems: %w", err)
+	}
+	return c, nil
+}
 
 func scanClaim(r pgx.Row) (claim.Claim, error) { return scanClaimWith(r) }
 
-// Claim returns one claim by id.
-func (db *DB) Claim(ctx context.Context, id string) (claim.Claim, error) {
-	c, err := scanClaim(db.Pool.QueryRow(ctx, `SELECT `+claimColumns+` FROM claims c WHERE c.id = $1`, id))
+// querier is a pool or a transaction.
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// loadClaim reads one claim with its documents; lock takes a row lock inside a transaction.
+func loadClaim(ctx context.Context, q querier, id string, lock bool) (claim.Claim, error) {
+	sql := `SELECT ` + claimColumns + ` FROM claims c WHERE c.id::text = $1`
+	if lock {
+		sql += ` FOR UPDATE`
+	}
+	c, err := scanClaim(q.QueryRow(ctx, sql, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, ErrNotFound
 	}
+	if err != nil {
+		return c, fmt.Errorf("load claim: %w", err)
+	}
+	rows, err := q.Query(ctx, `SELECT id::text, kind, name, size, content_type, sha256, uploaded_by, created_at, object_key, version_id
+		FROM documents WHERE claim_id = $1 ORDER BY created_at, id`, c.ID)
+	if err != nil {
+		return c, fmt.Errorf("load documents: %w", err)
+	}
+	c.Documents, err = pgx.CollectRows(rows, pgx.RowToStructByPos[claim.Document])
+	if err != nil {
+		return c, fmt.Errorf("load documents: %w", err)
+	}
+	if c.Documents == nil {
+		c.Documents = []claim.Document{}
+	}
+	return c, nil
+}
+
+// Claim returns one claim with its documents.
+func (db *DB) Claim(ctx context.Context, id string) (claim.Claim, error) {
+	return loadClaim(ctx, db.Pool, id, false)
+}
+
+// CreateDraft starts a claim in status draft.
+func (db *DB) CreateDraft(ctx context.Context, claimantIIN string, d claim.Draft) (claim.Claim, error) {
+	var c claim.Claim
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var id string
+		if err := tx.QueryRow(ctx, `INSERT INTO claims (claimant_iin) VALUES ($1) RETURNING id::text`, claimantIIN).Scan(&id); err != nil {
+			return fmt.Errorf("create draft: %w", err)
+		}
+		if err := writeDraft(ctx, tx, id, d); err != nil {
+			return err
+		}
+		if err := appendAudit(ctx, tx, claimantIIN, "claim.created", id, nil); err != nil {
+			return err
+		}
+		var err error
+		c, err = loadClaim(ctx, tx, id, false)
+		return err
+	})
 	return c, err
 }
 
-// Submit files a claim: in one transaction it becomes submitted (keeping its number on a
-// resubmission), an audit event is written and an outbox row asks for it to be routed.
-func (db *DB) Submit(ctx context.Context, id, actorIIN string) (claim.Claim, error) {
+func writeDraft(ctx context.Context, tx pgx.Tx, id string, d claim.Draft) error {
+	_, err := tx.Exec(ctx, `UPDATE claims SET category = $2, kind = $3, respondent_bin = nullif($4, ''), subject = $5,
+		grounds = $6, demands = $7, act_number = $8, act_issued_on = $9, act_received_on = $10, act_abroad = $11,
+		act_electronic = $12, pretrial_filed_on = $13, pretrial_decision_on = $14, pretrial_exempt_reason = $15,
+		residence_kato = $16, phone = $17, email = $18, hear_at_residence = $19, investment_dispute = $20,
+		property_kato = $21, claim_amount = $22, duty_exemption = $23, updated_at = now() WHERE id = $1`,
+		id, d.Category, d.Kind, d.RespondentBIN, d.Subject, d.Grounds, d.Demands, d.ContestedAct.Number,
+		timeOf(d.ContestedAct.IssuedOn), timeOf(d.ContestedAct.ReceivedOn), d.ActAbroad, d.ActElectronic,
+		timeOf(d.Pretrial.ComplaintFiledOn), timeOf(d.Pretrial.DecisionReceivedOn), d.Pretrial.ExemptReason,
+		d.Claimant.ResidenceKATO, d.Claimant.Phone, d.Claimant.Email, d.HearAtResidence, d.InvestmentDispute,
+		d.PropertyKATO, d.ClaimAmount, d.DutyExemption)
+	if err != nil {
+		return fmt.Errorf("save draft: %w", err)
+	}
+	return nil
+}
+
+// editable locks a claim for a change by its claimant: another person's claim is not found, and a
+// claim past the point of editing is a conflict.
+func editable(ctx context.Context, tx pgx.Tx, id, claimantIIN string) (claim.Claim, error) {
+	c, err := loadClaim(ctx, tx, id, true)
+	if err != nil {
+		return c, err
+	}
+	if c.ClaimantIIN != claimantIIN {
+		return c, ErrNotFound
+	}
+	if !c.Status.Editable() {
+		return c, ErrConflict
+	}
+	return c, nil
+}
+
+// UpdateDraft changes the claimant's answers while the claim is editable; change gets the current
+// claim and returns the new answers.
+func (db *DB) UpdateDraft(ctx context.Context, id, claimantIIN string, change func(claim.Claim) (claim.Draft, error)) (claim.Claim, error) {
 	var c claim.Claim
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		var err error
-		c, err = scanClaim(tx.QueryRow(ctx, `UPDATE claims c SET status = 'submitted', submitted_at = now(), updated_at = now(),
+		cur, err := editable(ctx, tx, id, claimantIIN)
+		if err != nil {
+			return err
+		}
+		d, err := change(cur)
+		if err != nil {
+			return err
+		}
+		if err := writeDraft(ctx, tx, id, d); err != nil {
+			return err
+		}
+		if cur.Status != claim.StatusDraft {
+			if err := appendAudit(ctx, tx, claimantIIN, "claim.corrected", id, nil); err != nil {
+				return err
+			}
+		}
+		c, err = loadClaim(ctx, tx, id, false)
+		return err
+	})
+	return c, err
+}
+
+// DeleteDraft removes a draft and returns its documents, whose objects the caller removes.
+func (db *DB) DeleteDraft(ctx context.Context, id, claimantIIN string) ([]claim.Document, error) {
+	var docs []claim.Document
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		c, err := editable(ctx, tx, id, claimantIIN)
+		if err != nil {
+			return err
+		}
+		if c.Status != claim.StatusDraft {
+			return ErrConflict
+		}
+		docs = c.Documents
+		if _, err := tx.Exec(ctx, `DELETE FROM claims WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("delete draft: %w", err)
+		}
+		return appendAudit(ctx, tx, claimantIIN, "claim.draft_deleted", "", map[string]string{"claim_id": id})
+	})
+	return docs, err
+}
+
+// ClaimSummary is a line of a list of claims.
+type ClaimSummary struct {
+	ID            string
+	Number        string
+	Status        claim.Status
+	Category      string
+	Kind          string
+	Subject       string
+	RespondentBIN string
+	CourtID       string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	SubmittedAt   *time.Time
+}
+
+// Cursor is a keyset position in a list ordered by (time, id).
+type Cursor struct {
+	At time.Time
+	ID string
+}
+
+// ClaimsOf lists a claimant's claims, newest first, after the cursor (nil for the first page).
+func (db *DB) ClaimsOf(ctx context.Context, claimantIIN string, after *Cursor, limit int) ([]ClaimSummary, error) {
+	args := []any{claimantIIN, limit}
+	where := ""
+	if after != nil {
+		where = ` AND (c.created_at, c.id) < ($3, $4::uuid)`
+		args = append(args, after.At, after.ID)
+	}
+	rows, err := db.Pool.Query(ctx, `SELECT c.id::text, coalesce(c.number, ''), c.status, c.category, c.kind, c.subject,
+			coalesce(c.respondent_bin, ''), coalesce(c.court_id, ''), c.created_at, c.updated_at, c.submitted_at
+		FROM claims c WHERE c.claimant_iin = $1`+where+` ORDER BY c.created_at DESC, c.id DESC LIMIT $2`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list claims: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[ClaimSummary])
+}
+
+// DocumentsSize is the total size of a claim's documents.
+func (db *DB) DocumentsSize(ctx context.Context, claimID string) (int64, error) {
+	var n int64
+	err := db.Pool.QueryRow(ctx, `SELECT coalesce(sum(size), 0) FROM documents WHERE claim_id::text = $1`, claimID).Scan(&n)
+	return n, err
+}
+
+// AddDocument records an uploaded document on an editable claim of the uploader's, keeping the
+// claim's total within perClaim bytes.
+func (db *DB) AddDocument(ctx context.Context, claimID, claimantIIN string, d claim.Document, perClaim int64) (claim.Document, error) {
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := editable(ctx, tx, claimID, claimantIIN); err != nil {
+			return err
+		}
+		var total int64
+		if err := tx.QueryRow(ctx, `SELECT coalesce(sum(size), 0) FROM documents WHERE claim_id = $1`, claimID).Scan(&total); err != nil {
+			return err
+		}
+		if total+d.Size > perClaim {
+			return ErrTooLarge
+		}
+		err := tx.QueryRow(ctx, `INSERT INTO documents (id, claim_id, kind, name, size, content_type, sha256, object_key, version_id, uploaded_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING created_at`,
+			d.ID, claimID, d.Kind, d.Name, d.Size, d.ContentType, d.SHA256, d.Key, d.VersionID, claimantIIN).Scan(&d.CreatedAt)
+		if err != nil {
+			return fmt.Errorf("record document: %w", err)
+		}
+		return appendAudit(ctx, tx, claimantIIN, "document.added", claimID, map[string]any{"document_id": d.ID, "sha256": d.SHA256, "size": d.Size})
+	})
+	return d, err
+}
+
+// RemoveDocument deletes a document from an editable claim and returns it, so the caller can
+// remove its object.
+func (db *DB) RemoveDocument(ctx context.Context, claimID, claimantIIN, docID string) (claim.Document, error) {
+	var d claim.Document
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		c, err := editable(ctx, tx, claimID, claimantIIN)
+		if err != nil {
+			return err
+		}
+		found := false
+		for _, doc := range c.Documents {
+			if doc.ID == docID {
+				d, found = doc, true
+			}
+		}
+		if !found {
+			return ErrNotFound
+		}
+		// Once filed, a document stays part of the record; a correction adds, it does not erase.
+		if c.Status != claim.StatusDraft {
+			return ErrConflict
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM documents WHERE id::text = $1`, docID); err != nil {
+			return fmt.Errorf("remove document: %w", err)
+		}
+		return appendAudit(ctx, tx, claimantIIN, "document.removed", claimID, map[string]any{"document_id": docID})
+	})
+	return d, err
+}
+
+// Submit files a claim: it must be the claimant's and editable, and check must find nothing
+// missing; then in one transaction it becomes submitted (keeping its number on a resubmission), an
+// audit event is written and an outbox row asks for it to be routed.
+//
+// seal, when given, makes the signed receipt of the filed claim, which is stored in the same transaction.
+func (db *DB) Submit(ctx context.Context, id, claimantIIN string, check func(claim.Claim) claim.FieldErrors, seal ...func(claim.Claim) (Receipt, error)) (claim.Claim, error) {
+	var c claim.Claim
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		cur, err := editable(ctx, tx, id, claimantIIN)
+		if err != nil {
+			return err
+		}
+		if missing := check(cur); len(missing) > 0 {
+			return &IncompleteError{Missing: missing}
+		}
+		_, err = tx.Exec(ctx, `UPDATE claims SET status = 'submitted', submitted_at = now(), updated_at = now(),
+				problems = '[]',
 				number = coalesce(number, 'TLP-' || to_char(now() AT TIME ZONE 'Asia/Almaty', 'YYYY') || '-' ||
 					lpad(nextval('claim_number_seq')::text, 6, '0'))
-			WHERE c.id = $1 AND c.claimant_iin = $2 AND c.status IN ('draft', 'needs_correction', 'left_without_motion')
-			RETURNING `+claimColumns, id, actorIIN))
-		if errors.Is(err, pgx.ErrNoRows) {
-			return db.notFoundOrConflict(ctx, tx, id, actorIIN)
-		}
+			WHERE id = $1`, id)
 		if err != nil {
 			return fmt.Errorf("submit claim: %w", err)
 		}
-		if err := appendAudit(ctx, tx, actorIIN, "claim.submitted", id, map[string]string{"number": c.Number}); err != nil {
+		c, err = loadClaim(ctx, tx, id, false)
+		if err != nil {
 			return err
+		}
+		event := "claim.submitted"
+		if cur.Status != claim.StatusDraft {
+			event = "claim.resubmitted"
+		}
+		if err := appendAudit(ctx, tx, claimantIIN, event, id, map[string]string{"number": c.Number}); err != nil {
+			return err
+		}
+		for _, s := range seal {
+			r, err := s(c)
+			if err != nil {
+				return fmt.Errorf("seal receipt: %w", err)
+			}
+			if err := addReceipt(ctx, tx, r); err != nil {
+				return err
+			}
 		}
 		return addOutbox(ctx, tx, TaskRouteClaim, map[string]string{"claim_id": id})
 	})
 	return c, err
 }
 
-func (db *DB) notFoundOrConflict(ctx context.Context, tx pgx.Tx, id, claimant string) error {
-	var exists bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM claims WHERE id = $1 AND claimant_iin = $2)`, id, claimant).Scan(&exists); err != nil {
+// Withdraw withdraws a filed claim before the court registers it (APPK Art. 142(2)).
+func (db *DB) Withdraw(ctx context.Context, id, claimantIIN string) (claim.Claim, error) {
+	var c claim.Claim
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		cur, err := loadClaim(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		if cur.ClaimantIIN != claimantIIN {
+			return ErrNotFound
+		}
+		switch cur.Status {
+		case claim.StatusSubmitted, claim.StatusValidating, claim.StatusRouted, claim.StatusNeedsCorrection,
+			claim.StatusLeftWithoutMotion, claim.StatusUnroutable:
+		default:
+			return ErrConflict
+		}
+		if _, err := tx.Exec(ctx, `UPDATE claims SET status = 'withdrawn', updated_at = now() WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("withdraw: %w", err)
+		}
+		if err := appendAudit(ctx, tx, claimantIIN, "claim.withdrawn", id, nil); err != nil {
+			return err
+		}
+		c, err = loadClaim(ctx, tx, id, false)
 		return err
-	}
-	if exists {
-		return ErrConflict
-	}
-	return ErrNotFound
+	})
+	return c, err
 }
 
 // RoutingInput is what routing needs to know about a claim.
@@ -132,7 +439,7 @@ func (db *DB) RouteClaim(ctx context.Context, id string, decide func(RoutingInpu
 		}
 		if out.Routing == nil {
 			if _, err := tx.Exec(ctx, `UPDATE claims SET status = 'unroutable', updated_at = now(),
-				problems = jsonb_build_array(jsonb_build_object('code', 'unroutable', 'message', $2::text)) WHERE id = $1`, id, out.UnroutableWhy); err != nil {
+				problems = jsonb_build_array(jsonb_build_object('code', 'unroutable', 'message', jsonb_build_object('en', $2::text))) WHERE id = $1`, id, out.UnroutableWhy); err != nil {
 				return fmt.Errorf("mark unroutable: %w", err)
 			}
 			return appendAudit(ctx, tx, "worker", "claim.unroutable", id, map[string]string{"reason": out.UnroutableWhy})
@@ -149,23 +456,4 @@ func (db *DB) RouteClaim(ctx context.Context, id string, decide func(RoutingInpu
 		return appendAudit(ctx, tx, "worker", "claim.routed", id, map[string]string{"court_id": out.Routing.CourtID, "rule": out.Routing.Rule})
 	})
 	return out, err
-}
-
-// scanClaimWith scans the claim columns followed by extra columns.
-func scanClaimWith(r pgx.Row, extra ...any) (claim.Claim, error) {
-	var c claim.Claim
-	var courtID, rule string
-	var explanation []byte
-	dest := append([]any{&c.ID, &c.Number, &c.ClaimantIIN, &c.Status, &c.Category, &c.Kind, &c.RespondentBIN, &c.Subject,
-		&courtID, &rule, &explanation, &c.CreatedAt, &c.SubmittedAt}, extra...)
-	if err := r.Scan(dest...); err != nil {
-		return c, err
-	}
-	if courtID != "" {
-		c.Routing = &claim.Routing{CourtID: courtID, Rule: rule}
-		if err := json.Unmarshal(explanation, &c.Routing.Explanation); err != nil {
-			return c, fmt.Errorf("routing explanation: %w", err)
-		}
-	}
-	return c, nil
 }

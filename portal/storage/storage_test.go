@@ -23,11 +23,11 @@ func draft(t *testing.T, db *storage.DB) string {
 	if err != nil || len(bodies) == 0 {
 		t.Fatalf("no seeded body: %v", err)
 	}
-	id, err := db.CreateDraft(context.Background(), storage.NewDraft{ClaimantIIN: citizen, Category: "housing", Kind: "challenge", RespondentBIN: bodies[0].BIN, Subject: "eviction order"})
+	created, err := db.CreateDraft(context.Background(), citizen, claim.Draft{Category: "housing", Kind: "challenge", RespondentBIN: bodies[0].BIN, Subject: "eviction order"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return id
+	return created.ID
 }
 
 func TestSubmitWritesStatusNumberAuditAndOutboxTogether(t *testing.T) {
@@ -35,11 +35,11 @@ func TestSubmitWritesStatusNumberAuditAndOutboxTogether(t *testing.T) {
 	ctx := context.Background()
 	before, _ := db.UnsentOutbox(ctx)
 	id := draft(t, db)
-	c, err := db.Submit(ctx, id, citizen)
+	c, err := db.Submit(ctx, id, citizen, noCheck)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Status != claim.Submitted || !regexp.MustCompile(`^TLP-\d{4}-\d{6}$`).MatchString(c.Number) {
+	if c.Status != claim.StatusSubmitted || !regexp.MustCompile(`^TLP-\d{4}-\d{6}$`).MatchString(c.Number) {
 		t.Fatalf("submitted claim = %s %q", c.Status, c.Number)
 	}
 	if after, _ := db.UnsentOutbox(ctx); after != before+1 {
@@ -55,17 +55,17 @@ func TestSubmitRefusesOtherPeopleAndWrongStates(t *testing.T) {
 	db := testenv.Get(t).DB
 	ctx := context.Background()
 	id := draft(t, db)
-	if _, err := db.Submit(ctx, id, "850412300016"); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := db.Submit(ctx, id, "850412300016", noCheck); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("someone else's claim: %v, want ErrNotFound", err)
 	}
-	if _, err := db.Submit(ctx, "00000000-0000-0000-0000-000000000000", citizen); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := db.Submit(ctx, "00000000-0000-0000-0000-000000000000", citizen, noCheck); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("unknown claim: %v, want ErrNotFound", err)
 	}
-	first, err := db.Submit(ctx, id, citizen)
+	first, err := db.Submit(ctx, id, citizen, noCheck)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Submit(ctx, id, citizen); !errors.Is(err, storage.ErrConflict) {
+	if _, err := db.Submit(ctx, id, citizen, noCheck); !errors.Is(err, storage.ErrConflict) {
 		t.Fatalf("second submit: %v, want ErrConflict", err)
 	}
 	if c, _ := db.Claim(ctx, id); c.Number != first.Number {
@@ -132,3 +132,5 @@ func TestRegistryUpsertIsRepeatable(t *testing.T) {
 		t.Fatalf("courts after reseed = %d %v", len(courts), err)
 	}
 }
+
+func noCheck(claim.Claim) claim.FieldErrors { return nil }

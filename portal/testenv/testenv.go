@@ -83,10 +83,12 @@ func setUp() (*Env, func(), error) {
 		dropDB()
 		return nil, nil, err
 	}
-	if err := db.Migrate(ctx); err == nil {
-		if err = db.Seed(ctx); err == nil {
-			err = db.SeedDemo(ctx)
-		}
+	err = db.Migrate(ctx)
+	if err == nil {
+		err = db.Seed(ctx)
+	}
+	if err == nil {
+		err = db.SeedDemo(ctx)
 	}
 	if err != nil {
 		db.Close()

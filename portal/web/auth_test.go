@@ -417,7 +417,11 @@ func TestIDTokenAttacksAreRefused(t *testing.T) {
 		{"signed by another key", func(n string) string { return signJWT(t, other, rs256, claims(n)) }, 401},
 		{"alg none", func(n string) string { return signJWT(t, nil, map[string]any{"alg": "none", "typ": "JWT"}, claims(n)) }, 401},
 		{"wrong audience", func(n string) string { c := claims(n); c["aud"] = "someone-else"; return signJWT(t, op.key, rs256, c) }, 401},
-		{"wrong issuer", func(n string) string { c := claims(n); c["iss"] = "http://evil.example"; return signJWT(t, op.key, rs256, c) }, 401},
+		{"wrong issuer", func(n string) string {
+			c := claims(n)
+			c["iss"] = "http://evil.example"
+			return signJWT(t, op.key, rs256, c)
+		}, 401},
 		{"expired", func(n string) string {
 			c := claims(n)
 			c["iat"], c["exp"] = time.Now().Add(-2*time.Hour).Unix(), time.Now().Add(-time.Hour).Unix()

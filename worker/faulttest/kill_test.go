@@ -25,11 +25,12 @@ func submitClaim(t *testing.T, db *storage.DB) string {
 		t.Fatalf("no seeded body: %v", err)
 	}
 	iin := "900101300123"
-	id, err := db.CreateDraft(ctx, storage.NewDraft{ClaimantIIN: iin, Category: "tax", Kind: "challenge", RespondentBIN: bodies[0].BIN, Subject: "tax notice"})
+	created, err := db.CreateDraft(ctx, iin, claim.Draft{Category: "tax", Kind: "challenge", RespondentBIN: bodies[0].BIN, Subject: "tax notice"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Submit(ctx, id, iin); err != nil {
+	id := created.ID
+	if _, err := db.Submit(ctx, id, iin, noCheck); err != nil {
 		t.Fatal(err)
 	}
 	return id
@@ -94,9 +95,11 @@ func TestWorkerKilledMidTaskLeadsToExactlyOneRoutedEvent(t *testing.T) {
 	defer func() { _ = second.Process.Signal(syscall.SIGTERM); _ = second.Wait() }()
 	testenv.WaitFor(t, 3*time.Minute, "the claim to be routed by the second worker", func() bool {
 		c, err := env.DB.Claim(ctx, id)
-		return err == nil && c.Status == claim.Routed
+		return err == nil && c.Status == claim.StatusRouted
 	})
 	if n := routedEvents(t, env.DB, id); n != 1 {
 		t.Fatalf("routed events = %d, want exactly 1", n)
 	}
 }
+
+func noCheck(claim.Claim) claim.FieldErrors { return nil }
