@@ -23,6 +23,11 @@ var Static embed.FS
 //go:embed locales/*.json
 var Locales embed.FS
 
+// OpenAPI is the public API contract, served at /api/v1/openapi.json.
+//
+//go:embed api/openapi.json
+var OpenAPI []byte
+
 // StaticFS is Static rooted at its folder, for serving under /static.
 func StaticFS() http.FileSystem {
 	sub, err := fs.Sub(Static, "static")

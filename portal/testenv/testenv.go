@@ -107,7 +107,21 @@ func setUp() (*Env, func(), error) {
 	cleanup := func() {
 		db.Close()
 		dropDB()
-		_ = store.Client.RemoveBucketWithOptions(context.Background(), cfg.S3Bucket, minio.RemoveBucketOptions{ForceDelete: true})
+		removeBucket(store)
 	}
 	return &Env{Config: cfg, DB: db, Store: store}, cleanup, nil
+}
+
+// removeBucket deletes every version in the bucket, bypassing governance retention, then the bucket:
+// MinIO refuses a forced delete of a bucket with object lock.
+func removeBucket(store *objectstore.Store) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for obj := range store.Client.ListObjects(ctx, store.Bucket, minio.ListObjectsOptions{Recursive: true, WithVersions: true}) {
+		if obj.Err != nil {
+			break
+		}
+		_ = store.Client.RemoveObject(ctx, store.Bucket, obj.Key, minio.RemoveObjectOptions{VersionID: obj.VersionID, GovernanceBypass: true})
+	}
+	_ = store.Client.RemoveBucket(ctx, store.Bucket)
 }

@@ -5,6 +5,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"talap/portal/config"
 	"talap/portal/objectstore"
 	"talap/portal/ratelimit"
+	"talap/portal/receipt"
 	"talap/portal/session"
 	"talap/portal/storage"
 )
@@ -42,6 +44,7 @@ type Server struct {
 	sessions *session.Store
 	limiter  *ratelimit.Limiter
 	rp       relyingParty
+	signer   *receipt.Signer
 }
 
 // New builds the Fiber app with every route.
@@ -54,7 +57,11 @@ func New(d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Deps: d, tr: tr, pages: pg,
+	signer, err := receipt.NewSigner(d.Config.ReceiptKey)
+	if err != nil {
+		return nil, fmt.Errorf("TALAP_RECEIPT_KEY: %w", err)
+	}
+	s := &Server{Deps: d, tr: tr, pages: pg, signer: signer,
 		sessions: session.New(d.Redis, d.Config.SessionIdle, d.Config.SessionAbsolute),
 		limiter:  ratelimit.New(d.Redis)}
 	s.metrics = newMetrics(prometheus.NewRegistry(), d)
@@ -63,9 +70,12 @@ func New(d Deps) (*fiber.App, error) {
 		AppName:               "talap",
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
-		ReadTimeout:           30 * time.Second,
-		IdleTimeout:           2 * time.Minute,
-		ProxyHeader:           "",
+		// Documents stream from the socket to object storage; small bodies stay in memory as usual.
+		StreamRequestBody: true,
+		BodyLimit:         maxJSONBody,
+		ReadTimeout:       10 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ProxyHeader:       "",
 	})
 	app.Use(s.requestID, s.recover, s.accessLog, s.language, s.securityHeaders)
 
@@ -85,6 +95,23 @@ func New(d Deps) (*fiber.App, error) {
 	api.Get("/courts", etag.New(), s.listCourts)
 	api.Get("/public-bodies", etag.New(), s.searchBodies)
 	api.Get("/me", s.mustSignIn, s.me)
+	api.Get("/openapi.json", func(c *fiber.Ctx) error {
+		c.Type("json")
+		return c.Send(frontend.OpenAPI)
+	})
+	claims := api.Group("/claims", s.mustSignIn)
+	claims.Post("/", s.mustBePerson, s.apiCreateClaim)
+	claims.Get("/", s.mustBePerson, s.apiListClaims)
+	claims.Get("/:id", s.apiGetClaim)
+	claims.Patch("/:id", s.mustBePerson, s.apiPatchClaim)
+	claims.Delete("/:id", s.mustBePerson, s.apiDeleteClaim)
+	claims.Post("/:id/documents", s.mustBePerson, s.apiUploadDocuments)
+	claims.Get("/:id/documents/:doc", s.apiDownloadDocument)
+	claims.Delete("/:id/documents/:doc", s.mustBePerson, s.apiDeleteDocument)
+	claims.Post("/:id/submit", s.mustBePerson, s.apiSubmit)
+	claims.Post("/:id/withdraw", s.mustBePerson, s.apiWithdraw)
+	claims.Get("/:id/receipt.pdf", s.apiReceipt)
+	app.Get("/verify/:number", s.verifyPage)
 
 	app.Get("/", s.home)
 	account := app.Group("/account", s.mustBePerson)

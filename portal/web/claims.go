@@ -1,0 +1,451 @@
+package web
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"talap/infra/seed"
+	"talap/portal/audit"
+	"talap/portal/claim"
+	"talap/portal/duty"
+	"talap/portal/storage"
+)
+
+// maxJSONBody bounds JSON request bodies; documents go through the streaming upload instead.
+const maxJSONBody = 1 << 20
+
+func (p *Principal) viewer() claim.Viewer {
+	return claim.Viewer{IIN: p.IIN, Officer: p.Officer, Clerk: p.Clerk, Admin: p.Admin, TokenBody: p.TokenBody}
+}
+
+// visibleClaim loads a claim the caller may see; any other claim is "not found", so its existence
+// is not revealed.
+func (s *Server) visibleClaim(ctx context.Context, p *Principal, id string) (claim.Claim, error) {
+	c, err := s.DB.Claim(ctx, id)
+	if err != nil {
+		return c, err
+	}
+	if !c.VisibleTo(p.viewer()) {
+		return c, storage.ErrNotFound
+	}
+	return c, nil
+}
+
+// fieldError turns field problems into a 422 with messages in the caller's language.
+func (s *Server) fieldError(c *fiber.Ctx, fe claim.FieldErrors) error {
+	l := langOf(c)
+	fields := make(map[string]string, len(fe))
+	for k, v := range fe {
+		fields[k] = s.tr.T(l, "field."+v)
+	}
+	return &Error{Status: fiber.StatusUnprocessableEntity, Code: "invalid", Message: s.tr.T(l, "api.invalid"), Fields: fields}
+}
+
+// checkRegistry adds the field problems only the registries can tell: the respondent must be a
+// known body, and chosen grounds must be on the lists held as data.
+func (s *Server) checkRegistry(ctx context.Context, d claim.Draft) (claim.FieldErrors, error) {
+	fe := claim.FieldErrors{}
+	if d.RespondentBIN != "" {
+		if _, err := s.DB.Body(ctx, d.RespondentBIN); errors.Is(err, storage.ErrNotFound) {
+			fe["respondent_bin"] = "unknown_body"
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	ch, err := seed.LoadChoices()
+	if err != nil {
+		return nil, err
+	}
+	if d.DutyExemption != "" && !hasChoice(ch.DutyExemptions, d.DutyExemption) {
+		fe["duty_exemption"] = "unknown_choice"
+	}
+	if d.Pretrial.ExemptReason != "" && !hasChoice(ch.PretrialReasons, d.Pretrial.ExemptReason) {
+		fe["pretrial.exempt_reason"] = "unknown_choice"
+	}
+	return fe, nil
+}
+
+func hasChoice(list []seed.Choice, code string) bool {
+	for _, c := range list {
+		if c.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// applyAnswers validates a JSON body of answers onto d, registry checks included.
+func (s *Server) applyAnswers(ctx context.Context, d claim.Draft, body []byte) (claim.Draft, error) {
+	d, err := claim.Apply(d, body, time.Now())
+	var fe claim.FieldErrors
+	if err != nil && !errors.As(err, &fe) {
+		return d, err
+	}
+	reg, rerr := s.checkRegistry(ctx, d)
+	if rerr != nil {
+		return d, rerr
+	}
+	for k, v := range reg {
+		if fe == nil {
+			fe = claim.FieldErrors{}
+		}
+		if _, ok := fe[k]; !ok {
+			fe[k] = v
+		}
+	}
+	if len(fe) > 0 {
+		return d, fe
+	}
+	return d, nil
+}
+
+// CreateDraft starts a claim from answers given as JSON.
+func (s *Server) CreateDraft(ctx context.Context, p *Principal, body []byte) (claim.Claim, error) {
+	d, err := s.applyAnswers(ctx, claim.Draft{}, body)
+	if err != nil {
+		return claim.Claim{}, err
+	}
+	return s.DB.CreateDraft(ctx, p.IIN, d)
+}
+
+// UpdateDraft changes a claim's answers with those given as JSON (fields absent stay as they are).
+func (s *Server) UpdateDraft(ctx context.Context, p *Principal, id string, body []byte) (claim.Claim, error) {
+	return s.DB.UpdateDraft(ctx, id, p.IIN, func(cur claim.Claim) (claim.Draft, error) {
+		return s.applyAnswers(ctx, cur.Draft, body)
+	})
+}
+
+// Missing lists what the claim lacks to be submitted.
+func Missing(c claim.Claim) claim.FieldErrors {
+	return c.Draft.Missing(len(c.Documents) > 0, c.HasDocumentKind("duty_payment"))
+}
+
+// Submit files the claim with a signed receipt.
+func (s *Server) Submit(ctx context.Context, p *Principal, id string) (claim.Claim, error) {
+	return s.DB.Submit(ctx, id, p.IIN, Missing, func(c claim.Claim) (storage.Receipt, error) {
+		return s.seal(ctx, c, p.Name)
+	})
+}
+
+// requestBody reads a JSON body, refusing one over the limit.
+func (s *Server) requestBody(c *fiber.Ctx) ([]byte, error) {
+	if c.Request().Header.ContentLength() > maxJSONBody {
+		return nil, s.tooLarge(c, maxJSONBody)
+	}
+	b := c.Body()
+	if len(b) > maxJSONBody {
+		return nil, s.tooLarge(c, maxJSONBody)
+	}
+	return b, nil
+}
+
+func (s *Server) tooLarge(c *fiber.Ctx, limit int64) error {
+	return &Error{Status: fiber.StatusRequestEntityTooLarge, Code: "too_large", Message: s.tr.T(langOf(c), "api.too_large", "Limit", humanSize(limit))}
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', -1, 64) + " MiB"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 0, 64) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " B"
+}
+
+// claimError maps storage and domain errors of claim changes to API errors.
+func (s *Server) claimError(c *fiber.Ctx, err error) error {
+	var fe claim.FieldErrors
+	var inc *storage.IncompleteError
+	l := langOf(c)
+	switch {
+	case errors.As(err, &fe):
+		return s.fieldError(c, fe)
+	case errors.As(err, &inc):
+		e := s.fieldError(c, inc.Missing).(*Error)
+		e.Code, e.Message = "incomplete", s.tr.T(l, "api.incomplete")
+		return e
+	case errors.Is(err, claim.ErrMalformed):
+		return &Error{Status: fiber.StatusBadRequest, Code: "malformed_json", Message: s.tr.T(l, "api.malformed")}
+	case errors.Is(err, storage.ErrConflict):
+		return &Error{Status: fiber.StatusConflict, Code: "conflict", Message: s.tr.T(l, "api.conflict")}
+	case errors.Is(err, storage.ErrTooLarge):
+		return s.tooLarge(c, s.Config.ClaimDocsMax)
+	}
+	return err
+}
+
+func (s *Server) apiCreateClaim(c *fiber.Ctx) error {
+	body, err := s.requestBody(c)
+	if err != nil {
+		return err
+	}
+	cl, err := s.CreateDraft(c.UserContext(), principalOf(c), body)
+	if err != nil {
+		return s.claimError(c, err)
+	}
+	c.Location("/api/v1/claims/" + cl.ID)
+	return c.Status(fiber.StatusCreated).JSON(s.claimJSON(c, cl))
+}
+
+func (s *Server) apiGetClaim(c *fiber.Ctx) error {
+	cl, err := s.visibleClaim(c.UserContext(), principalOf(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.claimJSON(c, cl))
+}
+
+func (s *Server) apiPatchClaim(c *fiber.Ctx) error {
+	body, err := s.requestBody(c)
+	if err != nil {
+		return err
+	}
+	cl, err := s.UpdateDraft(c.UserContext(), principalOf(c), c.Params("id"), body)
+	if err != nil {
+		return s.claimError(c, err)
+	}
+	return c.JSON(s.claimJSON(c, cl))
+}
+
+func (s *Server) apiDeleteClaim(c *fiber.Ctx) error {
+	docs, err := s.DB.DeleteDraft(c.UserContext(), c.Params("id"), principalOf(c).IIN)
+	if err != nil {
+		return s.claimError(c, err)
+	}
+	s.removeObjects(docs)
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// apiSubmit files a claim. With an Idempotency-Key the same key gives the same answer and files once.
+func (s *Server) apiSubmit(c *fiber.Ctx) error {
+	p := principalOf(c)
+	id := c.Params("id")
+	key := c.Get("Idempotency-Key")
+	if len(key) > 200 {
+		return &Error{Status: fiber.StatusUnprocessableEntity, Code: "invalid", Message: s.tr.T(langOf(c), "api.idempotency_key")}
+	}
+	if key != "" {
+		replay, err := s.DB.BeginIdempotent(c.UserContext(), p.IIN, key, "submit:"+id)
+		switch {
+		case errors.Is(err, storage.ErrIdempotencyMismatch):
+			return &Error{Status: fiber.StatusUnprocessableEntity, Code: "idempotency_mismatch", Message: s.tr.T(langOf(c), "api.idempotency_mismatch")}
+		case errors.Is(err, storage.ErrIdempotencyInProgress):
+			return &Error{Status: fiber.StatusConflict, Code: "in_progress", Message: s.tr.T(langOf(c), "api.in_progress")}
+		case err != nil:
+			return err
+		case replay != nil:
+			c.Set("Idempotent-Replayed", "true")
+			c.Type("json")
+			return c.Status(replay.Status).Send(replay.Body)
+		}
+	}
+	status, body, err := s.submitResponse(c, p, id)
+	if key != "" {
+		if err != nil && status >= 500 {
+			_ = s.DB.AbandonIdempotent(context.Background(), p.IIN, key)
+		} else if ferr := s.DB.FinishIdempotent(context.Background(), p.IIN, key, status, body); ferr != nil {
+			return ferr
+		}
+	}
+	if err != nil {
+		return err
+	}
+	c.Type("json")
+	return c.Status(status).Send(body)
+}
+
+// submitResponse submits and renders the answer (or the error) as status and JSON, so that an
+// idempotent replay repeats it byte for byte.
+func (s *Server) submitResponse(c *fiber.Ctx, p *Principal, id string) (int, []byte, error) {
+	cl, err := s.Submit(c.UserContext(), p, id)
+	if err != nil {
+		err = s.claimError(c, err)
+		var apiErr *Error
+		if errors.As(err, &apiErr) {
+			body, _ := json.Marshal(fiber.Map{"error": errorBody(apiErr)})
+			return apiErr.Status, body, nil
+		}
+		if errors.Is(err, storage.ErrNotFound) {
+			body, _ := json.Marshal(fiber.Map{"error": fiber.Map{"code": "not_found", "message": s.tr.T(langOf(c), "api.not_found")}})
+			return fiber.StatusNotFound, body, nil
+		}
+		return fiber.StatusInternalServerError, nil, err
+	}
+	s.lockDocuments(cl)
+	body, err := json.Marshal(s.claimJSON(c, cl))
+	return fiber.StatusOK, body, err
+}
+
+func errorBody(e *Error) fiber.Map {
+	m := fiber.Map{"code": e.Code, "message": e.Message}
+	if len(e.Fields) > 0 {
+		m["fields"] = e.Fields
+	}
+	return m
+}
+
+func (s *Server) apiWithdraw(c *fiber.Ctx) error {
+	cl, err := s.DB.Withdraw(c.UserContext(), c.Params("id"), principalOf(c).IIN)
+	if err != nil {
+		return s.claimError(c, err)
+	}
+	return c.JSON(s.claimJSON(c, cl))
+}
+
+// apiListClaims lists the caller's own claims, newest first, with an opaque cursor.
+func (s *Server) apiListClaims(c *fiber.Ctx) error {
+	limit := 20
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			return &Error{Status: fiber.StatusUnprocessableEntity, Code: "invalid", Message: s.tr.T(langOf(c), "api.invalid"), Fields: map[string]string{"limit": "1-100"}}
+		}
+		limit = n
+	}
+	after, err := decodeCursor(c.Query("cursor"))
+	if err != nil {
+		return &Error{Status: fiber.StatusUnprocessableEntity, Code: "invalid", Message: s.tr.T(langOf(c), "api.invalid"), Fields: map[string]string{"cursor": "invalid"}}
+	}
+	list, err := s.DB.ClaimsOf(c.UserContext(), principalOf(c).IIN, after, limit+1)
+	if err != nil {
+		return err
+	}
+	next := ""
+	if len(list) > limit {
+		list = list[:limit]
+		last := list[len(list)-1]
+		next = encodeCursor(storage.Cursor{At: last.CreatedAt, ID: last.ID})
+	}
+	items := make([]fiber.Map, len(list))
+	for i, it := range list {
+		items[i] = fiber.Map{"id": it.ID, "number": it.Number, "status": it.Status, "category": it.Category, "kind": it.Kind,
+			"subject": it.Subject, "respondent_bin": it.RespondentBIN, "court_id": it.CourtID, "created_at": it.CreatedAt,
+			"submitted_at": it.SubmittedAt, "next_step": s.tr.T(langOf(c), "next."+string(it.Status))}
+	}
+	return c.JSON(fiber.Map{"claims": items, "next_cursor": next})
+}
+
+func encodeCursor(cur storage.Cursor) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(cur.At.UTC().Format(time.RFC3339Nano) + "|" + cur.ID))
+}
+
+func decodeCursor(s string) (*storage.Cursor, error) {
+	if s == "" {
+		return nil, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, err
+	}
+	at, id, ok := strings.Cut(string(b), "|")
+	if !ok {
+		return nil, errors.New("bad cursor")
+	}
+	t, err := time.Parse(time.RFC3339Nano, at)
+	if err != nil || len(id) != 36 {
+		return nil, errors.New("bad cursor")
+	}
+	return &storage.Cursor{At: t, ID: id}, nil
+}
+
+// claimJSON is a claim as the API shows it, texts in the caller's language.
+func (s *Server) claimJSON(c *fiber.Ctx, cl claim.Claim) fiber.Map {
+	l := langOf(c)
+	ctx := c.UserContext()
+	out := fiber.Map{
+		"id": cl.ID, "number": cl.Number, "status": cl.Status, "category": cl.Category, "kind": cl.Kind,
+		"subject": cl.Subject, "grounds": cl.Grounds, "demands": cl.Demands, "contested_act": cl.ContestedAct,
+		"pretrial": cl.Pretrial, "claimant": fiber.Map{"iin": cl.ClaimantIIN, "residence_kato": cl.Claimant.ResidenceKATO,
+			"phone": cl.Claimant.Phone, "email": cl.Claimant.Email},
+		"hear_at_residence": cl.HearAtResidence, "investment_dispute": cl.InvestmentDispute, "act_abroad": cl.ActAbroad,
+		"act_electronic": cl.ActElectronic, "property_kato": cl.PropertyKATO, "claim_amount": cl.ClaimAmount,
+		"duty_exemption": cl.DutyExemption, "created_at": cl.CreatedAt, "updated_at": cl.UpdatedAt,
+		"submitted_at": cl.SubmittedAt, "documents": cl.Documents, "next_step": s.tr.T(l, "next."+string(cl.Status)),
+	}
+	if cl.RespondentBIN != "" {
+		resp := fiber.Map{"bin": cl.RespondentBIN}
+		if b, err := s.DB.Body(ctx, cl.RespondentBIN); err == nil {
+			resp["name"] = b.Name.In(l)
+		}
+		out["respondent"] = resp
+	} else {
+		out["respondent"] = nil
+	}
+	out["court"], out["routing"] = nil, nil
+	if cl.Routing != nil {
+		out["routing"] = fiber.Map{"court_id": cl.Routing.CourtID, "rule": cl.Routing.Rule, "explanation": cl.Routing.Explanation.In(l)}
+		court := fiber.Map{"id": cl.CourtID}
+		if courts, err := s.DB.Courts(ctx); err == nil {
+			for _, ct := range courts {
+				if ct.ID == cl.CourtID {
+					court["name"] = ct.Name.In(l)
+				}
+			}
+		}
+		out["court"] = court
+	}
+	out["flags"], out["problems"] = notices(cl.Flags, l), notices(cl.Problems, l)
+	d := duty.Compute(s.Config.MCI, valueOr(cl.ClaimAmount), cl.HasDocumentKind("duty_payment"), cl.DutyExemption)
+	out["state_duty"] = fiber.Map{"amount": d.Amount, "currency": d.Currency, "status": d.Status, "basis": d.Basis.In(l)}
+	if cl.CaseNumber != "" {
+		out["case_number"] = cl.CaseNumber
+	}
+	events, err := s.DB.ClaimEvents(ctx, cl.ID)
+	timeline := []fiber.Map{}
+	if err == nil {
+		for _, e := range events {
+			timeline = append(timeline, fiber.Map{"at": e.At, "event": e.Event, "actor": actorLabel(e, cl)})
+		}
+	}
+	out["timeline"] = timeline
+	if cl.Status.Editable() {
+		missing := Missing(cl)
+		m := make(map[string]string, len(missing))
+		for k, v := range missing {
+			m[k] = s.tr.T(l, "field."+v)
+		}
+		out["missing"] = m
+	}
+	return out
+}
+
+func valueOr(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+func notices(ns []claim.Notice, l string) []fiber.Map {
+	out := make([]fiber.Map, len(ns))
+	for i, n := range ns {
+		out[i] = fiber.Map{"code": n.Code, "message": n.Message.In(l)}
+	}
+	return out
+}
+
+// actorLabel names who acted by their part in the claim, never by another person's IIN.
+func actorLabel(e audit.Event, cl claim.Claim) string {
+	switch {
+	case e.Actor == cl.ClaimantIIN:
+		return "claimant"
+	case e.Actor == "worker" || e.Actor == "seed" || e.Actor == "system":
+		return "system"
+	case strings.HasPrefix(e.Actor, "token:"):
+		return "respondent"
+	}
+	var data map[string]any
+	_ = json.Unmarshal([]byte(e.Data), &data)
+	if role, ok := data["role"].(string); ok {
+		return role
+	}
+	return "staff"
+}

@@ -1,0 +1,219 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/minio/minio-go/v7"
+
+	"talap/portal/claim"
+	"talap/portal/document"
+	"talap/portal/storage"
+)
+
+// multipartOverhead is what a form adds around a file: boundaries, headers and a small kind field.
+const multipartOverhead = 64 << 10
+
+// UploadDocuments streams the request's multipart body to object storage: each `file` part goes
+// through SHA-256 and type sniffing on its way, never whole in memory. An optional `kind` field,
+// sent before or after the file, says what the documents are.
+func (s *Server) UploadDocuments(c *fiber.Ctx, p *Principal, claimID string) ([]claim.Document, error) {
+	ctx := c.UserContext()
+	cl, err := s.DB.Claim(ctx, claimID)
+	if err != nil {
+		return nil, err
+	}
+	if cl.ClaimantIIN != p.IIN || p.TokenBody != "" {
+		return nil, storage.ErrNotFound
+	}
+	if !cl.Status.Editable() {
+		return nil, storage.ErrConflict
+	}
+	used := int64(0)
+	for _, d := range cl.Documents {
+		used += d.Size
+	}
+	limits := document.Limits{PerDocument: s.Config.DocumentMax, PerClaim: s.Config.ClaimDocsMax}
+	// Refuse before reading when the declared length already says it is too big.
+	if n := int64(c.Request().Header.ContentLength()); n > 0 {
+		if n > limits.PerDocument+multipartOverhead {
+			return nil, s.tooLarge(c, limits.PerDocument)
+		}
+		if n > limits.PerClaim-used+multipartOverhead {
+			return nil, s.tooLarge(c, limits.PerClaim)
+		}
+	}
+	mediaType, params, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	if err != nil || mediaType != fiber.MIMEMultipartForm || params["boundary"] == "" {
+		return nil, &Error{Status: fiber.StatusUnsupportedMediaType, Code: "multipart_required", Message: s.tr.T(langOf(c), "api.multipart_required")}
+	}
+	body := c.Context().RequestBodyStream()
+	if body == nil {
+		body = strings.NewReader(string(c.Body()))
+	}
+	mr := multipart.NewReader(body, params["boundary"])
+	kind := "evidence"
+	var stored []document.Stored
+	cleanup := func() {
+		for _, st := range stored {
+			s.removeObject(st.Key, st.VersionID)
+		}
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			cleanup()
+			return nil, &Error{Status: fiber.StatusBadRequest, Code: "bad_multipart", Message: s.tr.T(langOf(c), "api.bad_multipart")}
+		}
+		switch part.FormName() {
+		case "kind":
+			b, _ := io.ReadAll(io.LimitReader(part, 64))
+			kind = strings.TrimSpace(string(b))
+			if !slices.Contains(claim.DocumentKinds, kind) {
+				cleanup()
+				return nil, s.fieldError(c, claim.FieldErrors{"kind": "unknown_document_kind"})
+			}
+		case "file":
+			max := limits.MaxSize(used)
+			st, err := document.Put(ctx, s.Store, claimID, part.FileName(), part, -1, max)
+			if err != nil {
+				cleanup()
+				return nil, s.documentError(c, err, max)
+			}
+			stored = append(stored, st)
+			used += st.Size
+		case "_csrf":
+			_, _ = io.Copy(io.Discard, io.LimitReader(part, 1024))
+		default:
+			_, _ = io.Copy(io.Discard, io.LimitReader(part, 1<<20))
+		}
+	}
+	if len(stored) == 0 {
+		return nil, s.fieldError(c, claim.FieldErrors{"file": "file_required"})
+	}
+	var docs []claim.Document
+	for _, st := range stored {
+		d, err := s.DB.AddDocument(ctx, claimID, p.IIN, claim.Document{ID: st.ID, Kind: kind, Name: st.Name, Size: st.Size,
+			ContentType: st.ContentType, SHA256: st.SHA256, Key: st.Key, VersionID: st.VersionID}, limits.PerClaim)
+		if err != nil {
+			cleanup()
+			return nil, err
+		}
+		docs = append(docs, d)
+	}
+	return docs, nil
+}
+
+// documentError explains a refused file in the person's language.
+func (s *Server) documentError(c *fiber.Ctx, err error, limit int64) error {
+	var de *document.Error
+	if !errors.As(err, &de) {
+		return err
+	}
+	l := langOf(c)
+	switch de.Code {
+	case document.CodeTooLarge:
+		return s.tooLarge(c, limit)
+	case document.CodeUnsupportedType:
+		return &Error{Status: fiber.StatusUnsupportedMediaType, Code: de.Code, Message: s.tr.T(l, "doc.unsupported_type")}
+	case document.CodeEncryptedPDF:
+		return &Error{Status: fiber.StatusUnprocessableEntity, Code: de.Code, Message: s.tr.T(l, "doc.encrypted_pdf")}
+	case document.CodeEmpty:
+		return &Error{Status: fiber.StatusUnprocessableEntity, Code: de.Code, Message: s.tr.T(l, "doc.empty")}
+	}
+	return &Error{Status: fiber.StatusUnprocessableEntity, Code: de.Code, Message: de.Message}
+}
+
+func (s *Server) apiUploadDocuments(c *fiber.Ctx) error {
+	docs, err := s.UploadDocuments(c, principalOf(c), c.Params("id"))
+	if err != nil {
+		return s.claimError(c, err)
+	}
+	if len(docs) == 1 {
+		return c.Status(fiber.StatusCreated).JSON(docs[0])
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"documents": docs})
+}
+
+func (s *Server) apiDeleteDocument(c *fiber.Ctx) error {
+	d, err := s.DB.RemoveDocument(c.UserContext(), c.Params("id"), principalOf(c).IIN, c.Params("doc"))
+	if err != nil {
+		return s.claimError(c, err)
+	}
+	s.removeObject(d.Key, d.VersionID)
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// apiDownloadDocument streams a document to those who may see the claim, as an attachment with a
+// safe file name.
+func (s *Server) apiDownloadDocument(c *fiber.Ctx) error {
+	cl, err := s.visibleClaim(c.UserContext(), principalOf(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	for _, d := range cl.Documents {
+		if d.ID != c.Params("doc") {
+			continue
+		}
+		r, info, err := document.Open(c.UserContext(), s.Store, d.Key, d.VersionID)
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, d.ContentType)
+		c.Set(fiber.HeaderContentDisposition, contentDisposition(d.Name))
+		c.Set("X-Content-SHA256", d.SHA256)
+		c.Set(fiber.HeaderCacheControl, "private, no-store")
+		return c.SendStream(r, int(info.Size))
+	}
+	return storage.ErrNotFound
+}
+
+// contentDisposition is an attachment header with an ASCII fallback and the UTF-8 name (RFC 6266).
+func contentDisposition(name string) string {
+	ascii := strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == ';' {
+			return '_'
+		}
+		return r
+	}, name)
+	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(name))
+}
+
+// lockDocuments puts governance retention on a filed claim's documents. A failure is logged, not
+// fatal: validation re-hashes every document from storage in any case.
+func (s *Server) lockDocuments(cl claim.Claim) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	until := time.Now().Add(s.Config.RetentionPeriod)
+	for _, d := range cl.Documents {
+		if err := document.Lock(ctx, s.Store, d.Key, d.VersionID, until); err != nil {
+			s.Log.Warn("could not lock document", "claim_id", cl.ID, "document_id", d.ID, "error", err)
+		}
+	}
+}
+
+func (s *Server) removeObject(key, versionID string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.Store.Client.RemoveObject(ctx, s.Store.Bucket, key, minio.RemoveObjectOptions{VersionID: versionID}); err != nil {
+		s.Log.Warn("could not remove object", "key", key, "error", err)
+	}
+}
+
+func (s *Server) removeObjects(docs []claim.Document) {
+	for _, d := range docs {
+		s.removeObject(d.Key, d.VersionID)
+	}
+}
