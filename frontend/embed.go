@@ -23,6 +23,11 @@ var Static embed.FS
 //go:embed locales/*.json
 var Locales embed.FS
 
+// Mail holds the e-mail templates: notice.html and notice.txt.
+//
+//go:embed mail/*
+var Mail embed.FS
+
 // OpenAPI is the public API contract, served at /api/v1/openapi.json.
 //
 //go:embed api/openapi.json

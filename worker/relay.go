@@ -20,7 +20,9 @@ type Relay struct {
 	Queue     string
 	Retention time.Duration // how long the queue keeps a finished task's id
 	Interval  time.Duration // the sweeper: how often unsent rows are tried again without a wake-up
-	Log       *slog.Logger
+	// StuckAfter: claims left in submitted or validating longer than this are sent through again.
+	StuckAfter time.Duration
+	Log        *slog.Logger
 }
 
 // RelayOnce sends every unsent row, batch by batch, until none is left or sending fails.
@@ -40,7 +42,11 @@ func (r *Relay) send(row storage.OutboxRow) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	task := asynq.NewTask(row.TaskType, row.Payload)
-	_, err := r.Client.EnqueueContext(ctx, task, asynq.TaskID(row.ID), asynq.Queue(r.Queue), asynq.MaxRetry(25), asynq.Retention(r.Retention))
+	opts := []asynq.Option{asynq.TaskID(row.ID), asynq.Queue(r.Queue), asynq.MaxRetry(25), asynq.Retention(r.Retention)}
+	if row.ProcessAt != nil {
+		opts = append(opts, asynq.ProcessAt(*row.ProcessAt))
+	}
+	_, err := r.Client.EnqueueContext(ctx, task, opts...)
 	if errors.Is(err, asynq.ErrTaskIDConflict) {
 		return nil
 	}
@@ -54,6 +60,13 @@ func (r *Relay) Run(ctx context.Context, dsn string) {
 	ticker := time.NewTicker(r.Interval)
 	defer ticker.Stop()
 	for {
+		if r.StuckAfter > 0 {
+			if n, err := r.DB.RequeueStuck(ctx, r.StuckAfter); err != nil && ctx.Err() == nil {
+				r.Log.Warn("sweeper: could not look for stuck claims", "error", err)
+			} else if n > 0 {
+				r.Log.Warn("sweeper: sent stuck claims through again", "claims", n)
+			}
+		}
 		n, err := r.RelayOnce(ctx)
 		if err != nil && ctx.Err() == nil {
 			r.Log.Warn("outbox relay: queue not reachable; rows stay in the outbox", "error", err)

@@ -9,6 +9,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"talap/portal/config"
+	"talap/portal/objectstore"
 	"talap/portal/storage"
 )
 
@@ -24,10 +25,15 @@ func Backoff(n int, _ error, _ *asynq.Task) time.Duration {
 
 // Run serves the queue and relays the outbox until ctx ends, then shuts down gracefully: tasks in
 // hand are given time to finish and otherwise go back to the queue.
-func Run(ctx context.Context, cfg config.Config, db *storage.DB, log *slog.Logger) error {
+func Run(ctx context.Context, cfg config.Config, db *storage.DB, store *objectstore.Store, log *slog.Logger) error {
+	handlers, err := NewHandlers(cfg, db, store, log)
+	if err != nil {
+		return err
+	}
 	client := asynq.NewClient(RedisOpt(cfg))
 	defer client.Close()
-	relay := &Relay{DB: db, Client: client, Queue: cfg.Queue, Retention: cfg.TaskRetention, Interval: cfg.OutboxInterval, Log: log}
+	relay := &Relay{DB: db, Client: client, Queue: cfg.Queue, Retention: cfg.TaskRetention, Interval: cfg.OutboxInterval,
+		StuckAfter: cfg.StuckAfter, Log: log}
 	relayDone := make(chan struct{})
 	go func() { defer close(relayDone); relay.Run(ctx, cfg.DatabaseURL) }()
 
@@ -43,7 +49,7 @@ func Run(ctx context.Context, cfg config.Config, db *storage.DB, log *slog.Logge
 		}),
 	})
 	mux := asynq.NewServeMux()
-	(&Handlers{DB: db, Log: log}).Register(mux)
+	handlers.Register(mux)
 	if err := srv.Start(mux); err != nil {
 		return err
 	}

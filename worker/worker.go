@@ -1,5 +1,5 @@
-// Package worker holds the asynq task handlers that move a filed claim along, and the outbox relay
-// that hands tasks from PostgreSQL to the queue.
+// Package worker holds the asynq task handlers that move a filed claim along (validate, route,
+// notify), and the outbox relay that hands tasks from PostgreSQL to the queue.
 package worker
 
 import (
@@ -8,12 +8,21 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/hibiken/asynq"
 
+	"talap/portal/calendar"
 	"talap/portal/claim"
+	"talap/portal/config"
 	"talap/portal/court"
-	"talap/portal/lang"
+	"talap/portal/deadline"
+	"talap/portal/document"
+	"talap/portal/intake"
+	"talap/portal/locale"
+	"talap/portal/mail"
+	"talap/portal/objectstore"
+	"talap/portal/routing"
 	"talap/portal/storage"
 )
 
@@ -22,47 +31,51 @@ type ClaimPayload struct {
 	ClaimID string `json:"claim_id"`
 }
 
-// Handlers processes tasks against the system of record.
+// Handlers processes tasks against the system of record. Every handler is idempotent: a task
+// delivered twice changes nothing the second time.
 type Handlers struct {
-	DB  *storage.DB
-	Log *slog.Logger
+	DB       *storage.DB
+	Store    *objectstore.Store
+	Log      *slog.Logger
+	Config   config.Config
+	Rules    routing.Rules
+	Calendar *calendar.Calendar
+	Tr       *locale.Translator
+	Mail     mail.Sender
+}
+
+// NewHandlers loads the routing rules and the calendar, which are data.
+func NewHandlers(cfg config.Config, db *storage.DB, store *objectstore.Store, log *slog.Logger) (*Handlers, error) {
+	rules, err := routing.Load()
+	if err != nil {
+		return nil, fmt.Errorf("routing rules: %w", err)
+	}
+	cal, err := calendar.Load()
+	if err != nil {
+		return nil, fmt.Errorf("calendar: %w", err)
+	}
+	tr, err := locale.New()
+	if err != nil {
+		return nil, err
+	}
+	return &Handlers{DB: db, Store: store, Log: log, Config: cfg, Rules: rules, Calendar: cal, Tr: tr,
+		Mail: mail.Sender{Addr: cfg.SMTPAddr, From: cfg.MailFrom}}, nil
 }
 
 // Register adds every handler to mux.
 func (h *Handlers) Register(mux *asynq.ServeMux) {
+	mux.HandleFunc(storage.TaskValidateClaim, h.ValidateClaim)
 	mux.HandleFunc(storage.TaskRouteClaim, h.RouteClaim)
+	mux.HandleFunc(storage.TaskNotify, h.Notify)
+	mux.HandleFunc(storage.TaskRemind, h.Notify)
 }
 
-// RouteClaim sends a submitted claim to the court covering the respondent's location. It is
-// idempotent: a claim already routed is left as it is.
-func (h *Handlers) RouteClaim(ctx context.Context, t *asynq.Task) error {
+func claimID(t *asynq.Task) (string, error) {
 	var p ClaimPayload
 	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.ClaimID == "" {
-		return fmt.Errorf("bad payload %q: %w", t.Payload(), asynq.SkipRetry)
+		return "", fmt.Errorf("bad payload %q: %w", t.Payload(), asynq.SkipRetry)
 	}
-	courts, err := h.DB.Courts(ctx)
-	if err != nil {
-		return err
-	}
-	out, err := h.DB.RouteClaim(ctx, p.ClaimID, func(in storage.RoutingInput) (storage.RouteOutcome, error) {
-		return routeByRespondent(courts, in), nil
-	})
-	if errors.Is(err, storage.ErrNotFound) {
-		return fmt.Errorf("claim %s: %w", p.ClaimID, asynq.SkipRetry)
-	}
-	if err != nil {
-		return err
-	}
-	log := h.Log.With("claim_id", p.ClaimID, "task_id", taskID(ctx))
-	switch {
-	case out.AlreadyFinished:
-		log.Info("claim already routed; nothing to do")
-	case out.Routing == nil:
-		log.Warn("claim unroutable", "reason", out.UnroutableWhy)
-	default:
-		log.Info("claim routed", "court_id", out.Routing.CourtID, "rule", out.Routing.Rule)
-	}
-	return nil
+	return p.ClaimID, nil
 }
 
 func taskID(ctx context.Context) string {
@@ -70,19 +83,116 @@ func taskID(ctx context.Context) string {
 	return id
 }
 
-// routeByRespondent applies APPK Art. 106(1): the court where the respondent is located.
-func routeByRespondent(courts []court.Court, in storage.RoutingInput) storage.RouteOutcome {
-	c, prefix, ok := court.Covering(courts, in.RespondentKATO)
-	if !ok {
-		return storage.RouteOutcome{UnroutableWhy: fmt.Sprintf("no court in the registry covers the respondent's territory (KATO %q)", in.RespondentKATO)}
+// notFound makes a task for a claim that no longer exists finish without retries.
+func notFound(err error, id string) error {
+	if errors.Is(err, storage.ErrNotFound) {
+		return fmt.Errorf("claim %s: %w", id, asynq.SkipRetry)
 	}
-	return storage.RouteOutcome{Routing: &claim.Routing{
-		CourtID: c.ID,
-		Rule:    "respondent_location",
-		Explanation: lang.Text{
-			KK: fmt.Sprintf("Талап жауапкер орналасқан жердегі сотқа жіберілді (ӘРПК 106-бабының 1-бөлігі): жауапкердің аумағы (ӘАОЖ %s) %s соты қамтитын аумаққа кіреді.", prefix, c.Name.KK),
-			RU: fmt.Sprintf("Иск направлен в суд по месту нахождения ответчика (ч. 1 ст. 106 АППК): территория ответчика (КАТО %s) относится к ведению суда «%s».", prefix, c.Name.RU),
-			EN: fmt.Sprintf("The claim goes to the court where the respondent is located (APPK Art. 106(1)): the respondent's territory (KATO %s) is covered by the %s.", prefix, c.Name.EN),
-		},
-	}}
+	return err
+}
+
+// ValidateClaim re-reads every document from storage, then sends the claim back to the claimant
+// for technical problems or, with legal flags for the court, on to routing.
+func (h *Handlers) ValidateClaim(ctx context.Context, t *asynq.Task) error {
+	id, err := claimID(t)
+	if err != nil {
+		return err
+	}
+	c, ok, err := h.DB.StartValidation(ctx, id)
+	if err != nil {
+		return notFound(err, id)
+	}
+	log := h.Log.With("claim_id", id, "task_id", taskID(ctx))
+	if !ok {
+		log.Info("claim not waiting for validation; nothing to do", "status", c.Status)
+		return nil
+	}
+	// Re-read the latest version at each key: anything written over a filed document is a change.
+	checks := map[string]intake.DocCheck{}
+	for _, d := range c.Documents {
+		sum, _, err := document.Rehash(ctx, h.Store, d.Key, "")
+		switch {
+		case errors.Is(err, document.ErrNotFound):
+			checks[d.ID] = intake.DocCheck{Missing: true}
+		case err != nil:
+			return fmt.Errorf("re-hash %s: %w", d.ID, err) // storage down: retry later
+		default:
+			checks[d.ID] = intake.DocCheck{SHA256: sum}
+		}
+	}
+	dup, err := h.DB.DuplicateOf(ctx, c)
+	if err != nil {
+		return err
+	}
+	filed := time.Now()
+	if c.SubmittedAt != nil {
+		filed = *c.SubmittedAt
+	}
+	problems := intake.Problems(c, checks)
+	flags := intake.Flags(h.Calendar, c, filed, h.Config.ComplaintBodyDays, dup)
+	outcome, err := h.DB.FinishValidation(ctx, id, problems, flags)
+	if err != nil {
+		return notFound(err, id)
+	}
+	log.Info("claim validated", "outcome", outcome, "problems", len(problems), "flags", len(flags))
+	return nil
+}
+
+// RouteClaim sends a validated claim to the competent court by the routing rules, which are data,
+// and records which rule chose the court and why. When no court covers the claim it waits for an
+// administrator instead; it never goes to a court that does not exist.
+func (h *Handlers) RouteClaim(ctx context.Context, t *asynq.Task) error {
+	id, err := claimID(t)
+	if err != nil {
+		return err
+	}
+	courts, err := h.DB.Courts(ctx)
+	if err != nil {
+		return err
+	}
+	out, err := h.DB.RouteClaim(ctx, id, func(in storage.RoutingInput) (storage.RouteOutcome, error) {
+		return h.route(courts, in)
+	})
+	if err != nil {
+		return notFound(err, id)
+	}
+	log := h.Log.With("claim_id", id, "task_id", taskID(ctx))
+	switch {
+	case out.AlreadyFinished:
+		log.Info("claim already routed; nothing to do")
+	case out.Routing == nil:
+		log.Warn("claim unroutable", "reason", out.UnroutableWhy.EN)
+	default:
+		log.Info("claim routed", "court_id", out.Routing.CourtID, "rule", out.Routing.Rule)
+	}
+	return nil
+}
+
+func (h *Handlers) route(courts []court.Court, in storage.RoutingInput) (storage.RouteOutcome, error) {
+	c := in.Claim
+	d, err := routing.Route(h.Rules, courts, routing.Input{
+		Category: c.Category, InvestmentDispute: c.InvestmentDispute, ActAbroad: c.ActAbroad, ActElectronic: c.ActElectronic,
+		HearAtResidence: c.HearAtResidence, ResidenceKATO: c.Claimant.ResidenceKATO, PropertyKATO: c.PropertyKATO,
+		RespondentKATO: in.RespondentKATO,
+	})
+	var noCourt *routing.NoCourtError
+	if errors.As(err, &noCourt) {
+		return storage.RouteOutcome{UnroutableWhy: noCourt.Reason}, nil
+	}
+	if err != nil {
+		return storage.RouteOutcome{}, err
+	}
+	out := storage.RouteOutcome{Routing: &claim.Routing{CourtID: d.CourtID, Rule: d.Rule, Explanation: d.Explanation}}
+	now := time.Now()
+	if due, err := deadline.ResponseDue(h.Calendar, now, h.Config.ResponseDays); err == nil {
+		out.ResponseDue = &due
+		if remind, err := h.Calendar.AddWorkingDays(calendar.AlmatyDate(now), h.Config.ResponseDays-h.Config.RemindBeforeDays); err == nil {
+			at := remind.Add(9 * time.Hour) // 09:00 on that day, Almaty time
+			at = time.Date(at.Year(), at.Month(), at.Day(), 9, 0, 0, 0, calendar.Almaty())
+			out.RemindAt = &at
+		}
+	} else {
+		h.Log.Warn("response deadline not computed", "claim_id", c.ID, "error", err)
+	}
+	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"talap/portal/config"
+	"talap/portal/objectstore"
 	"talap/portal/storage"
 	"talap/worker"
 )
@@ -43,5 +44,9 @@ func run(ctx context.Context, cfg config.Config, args []string) error {
 	if err := db.Migrate(openCtx); err != nil {
 		return err
 	}
-	return worker.Run(ctx, cfg, db, log)
+	store, err := objectstore.New(objectstore.Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, Bucket: cfg.S3Bucket, UseTLS: cfg.S3UseTLS})
+	if err != nil {
+		return fmt.Errorf("TALAP_S3_ENDPOINT: %w", err)
+	}
+	return worker.Run(ctx, cfg, db, store, log)
 }

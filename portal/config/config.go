@@ -52,6 +52,11 @@ type Config struct {
 	ClaimDocsMax    int64         // bytes of documents per claim
 	RetentionPeriod time.Duration // object-lock retention on a filed claim's documents
 
+	ResponseDays      int           // working days the respondent has after routing (APPK Art. 138(5): up to 10; unverified)
+	RemindBeforeDays  int           // working days before the response is due that the reminder goes out
+	ComplaintBodyDays int           // working days a complaint body has to decide (APPK Art. 99: 20; unverified)
+	StuckAfter        time.Duration // a claim in submitted/validating longer than this is sent through again
+
 	OutboxInterval time.Duration // how often the sweeper re-sends unsent outbox rows
 	TaskRetention  time.Duration // how long asynq keeps a finished task's id, so a re-send is a conflict
 }
@@ -73,35 +78,39 @@ func Load() (Config, error) { return load(os.Getenv) }
 func load(getenv func(string) string) (Config, error) {
 	r := reader{getenv: getenv}
 	c := Config{
-		Env:             r.str("TALAP_ENV", "development"),
-		HTTPAddr:        r.str("TALAP_HTTP_ADDR", "127.0.0.1:8080"),
-		BaseURL:         r.str("TALAP_BASE_URL", "http://127.0.0.1:8080"),
-		LogLevel:        r.str("TALAP_LOG_LEVEL", "info"),
-		DatabaseURL:     r.str("TALAP_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/talap?sslmode=disable"),
-		RedisAddr:       r.str("TALAP_REDIS_ADDR", "127.0.0.1:6379"),
-		RedisPassword:   r.str("TALAP_REDIS_PASSWORD", ""),
-		RedisQueueDB:    r.integer("TALAP_REDIS_QUEUE_DB", 0),
-		RedisSessionDB:  r.integer("TALAP_REDIS_SESSION_DB", 1),
-		Queue:           r.str("TALAP_QUEUE", "talap"),
-		S3Endpoint:      r.str("TALAP_S3_ENDPOINT", "127.0.0.1:9000"),
-		S3AccessKey:     r.str("TALAP_S3_ACCESS_KEY", "talap"),
-		S3Bucket:        r.str("TALAP_S3_BUCKET", "talap-documents"),
-		S3UseTLS:        r.boolean("TALAP_S3_USE_TLS", false),
-		SMTPAddr:        r.str("TALAP_SMTP_ADDR", "127.0.0.1:1025"),
-		MailFrom:        r.str("TALAP_MAIL_FROM", "Talap <no-reply@talap.local>"),
-		OIDCIssuer:      r.str("TALAP_OIDC_ISSUER", "http://127.0.0.1:8090"),
-		OIDCClientID:    r.str("TALAP_OIDC_CLIENT_ID", "talap-portal"),
-		OIDCIINClaim:    r.str("TALAP_OIDC_IIN_CLAIM", "iin"),
-		OutboxInterval:  r.duration("TALAP_OUTBOX_INTERVAL", 5*time.Second),
-		TaskRetention:   r.duration("TALAP_TASK_RETENTION", 72*time.Hour),
-		SessionIdle:     r.duration("TALAP_SESSION_IDLE", 30*time.Minute),
-		SessionAbsolute: r.duration("TALAP_SESSION_ABSOLUTE", 12*time.Hour),
-		RateLogin:       r.integer("TALAP_RATE_LOGIN_PER_MINUTE", 30),
-		RateAPI:         r.integer("TALAP_RATE_API_PER_MINUTE", 600),
-		MCI:             r.float("TALAP_MCI", 4325),
-		DocumentMax:     int64(r.integer("TALAP_DOCUMENT_MAX_MIB", 50)) << 20,
-		ClaimDocsMax:    int64(r.integer("TALAP_CLAIM_DOCUMENTS_MAX_MIB", 200)) << 20,
-		RetentionPeriod: r.duration("TALAP_DOCUMENT_RETENTION", 5*365*24*time.Hour),
+		Env:               r.str("TALAP_ENV", "development"),
+		HTTPAddr:          r.str("TALAP_HTTP_ADDR", "127.0.0.1:8080"),
+		BaseURL:           r.str("TALAP_BASE_URL", "http://127.0.0.1:8080"),
+		LogLevel:          r.str("TALAP_LOG_LEVEL", "info"),
+		DatabaseURL:       r.str("TALAP_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/talap?sslmode=disable"),
+		RedisAddr:         r.str("TALAP_REDIS_ADDR", "127.0.0.1:6379"),
+		RedisPassword:     r.str("TALAP_REDIS_PASSWORD", ""),
+		RedisQueueDB:      r.integer("TALAP_REDIS_QUEUE_DB", 0),
+		RedisSessionDB:    r.integer("TALAP_REDIS_SESSION_DB", 1),
+		Queue:             r.str("TALAP_QUEUE", "talap"),
+		S3Endpoint:        r.str("TALAP_S3_ENDPOINT", "127.0.0.1:9000"),
+		S3AccessKey:       r.str("TALAP_S3_ACCESS_KEY", "talap"),
+		S3Bucket:          r.str("TALAP_S3_BUCKET", "talap-documents"),
+		S3UseTLS:          r.boolean("TALAP_S3_USE_TLS", false),
+		SMTPAddr:          r.str("TALAP_SMTP_ADDR", "127.0.0.1:1025"),
+		MailFrom:          r.str("TALAP_MAIL_FROM", "Talap <no-reply@talap.local>"),
+		OIDCIssuer:        r.str("TALAP_OIDC_ISSUER", "http://127.0.0.1:8090"),
+		OIDCClientID:      r.str("TALAP_OIDC_CLIENT_ID", "talap-portal"),
+		OIDCIINClaim:      r.str("TALAP_OIDC_IIN_CLAIM", "iin"),
+		OutboxInterval:    r.duration("TALAP_OUTBOX_INTERVAL", 5*time.Second),
+		TaskRetention:     r.duration("TALAP_TASK_RETENTION", 72*time.Hour),
+		SessionIdle:       r.duration("TALAP_SESSION_IDLE", 30*time.Minute),
+		SessionAbsolute:   r.duration("TALAP_SESSION_ABSOLUTE", 12*time.Hour),
+		RateLogin:         r.integer("TALAP_RATE_LOGIN_PER_MINUTE", 30),
+		RateAPI:           r.integer("TALAP_RATE_API_PER_MINUTE", 600),
+		MCI:               r.float("TALAP_MCI", 4325),
+		DocumentMax:       int64(r.integer("TALAP_DOCUMENT_MAX_MIB", 50)) << 20,
+		ClaimDocsMax:      int64(r.integer("TALAP_CLAIM_DOCUMENTS_MAX_MIB", 200)) << 20,
+		RetentionPeriod:   r.duration("TALAP_DOCUMENT_RETENTION", 5*365*24*time.Hour),
+		ResponseDays:      r.integer("TALAP_RESPONSE_DAYS", 10),
+		RemindBeforeDays:  r.integer("TALAP_REMIND_BEFORE_DAYS", 2),
+		ComplaintBodyDays: r.integer("TALAP_COMPLAINT_BODY_DAYS", 20),
+		StuckAfter:        r.duration("TALAP_STUCK_AFTER", 10*time.Minute),
 	}
 	// Secrets read after Env is known, since production has no defaults for them.
 	r.production = c.Env == "production"

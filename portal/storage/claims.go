@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"talap/portal/claim"
+	"talap/portal/lang"
 )
 
 // ErrConflict is returned when a claim is not in a state that allows the change asked for.
@@ -23,8 +24,19 @@ type IncompleteError struct{ Missing claim.FieldErrors }
 
 func (e *IncompleteError) Error() string { return "claim incomplete: " + e.Missing.Error() }
 
-// TaskRouteClaim is the queue task that routes a submitted claim.
-const TaskRouteClaim = "claim:route"
+// Queue tasks the pipeline hands through the outbox.
+const (
+	TaskValidateClaim = "claim:validate"
+	TaskRouteClaim    = "claim:route"
+	TaskNotify        = "notify:claim"
+	TaskRemind        = "notify:response_reminder"
+)
+
+// NotifyPayload asks for the people concerned to be told of an event on a claim.
+type NotifyPayload struct {
+	ClaimID string `json:"claim_id"`
+	Event   string `json:"event"`
+}
 
 const claimColumns = `c.id::text, coalesce(c.number, ''), c.claimant_iin, c.status, c.category, c.kind,
 	coalesce(c.respondent_bin, ''), c.subject, c.grounds, c.demands, c.act_number, c.act_issued_on, c.act_received_on,
@@ -365,7 +377,10 @@ func (db *DB) Submit(ctx context.Context, id, claimantIIN string, check func(cla
 				return err
 			}
 		}
-		return addOutbox(ctx, tx, TaskRouteClaim, map[string]string{"claim_id": id})
+		if err := addOutbox(ctx, tx, TaskNotify, NotifyPayload{ClaimID: id, Event: "submitted"}); err != nil {
+			return err
+		}
+		return addOutbox(ctx, tx, TaskValidateClaim, map[string]string{"claim_id": id})
 	})
 	return c, err
 }
@@ -408,7 +423,9 @@ type RoutingInput struct {
 // RouteOutcome is what routing decided: a court, or no court with a reason for the administrators.
 type RouteOutcome struct {
 	Routing         *claim.Routing
-	UnroutableWhy   string
+	UnroutableWhy   lang.Text
+	ResponseDue     *time.Time // when the respondent's response is due
+	RemindAt        *time.Time // when to remind the respondent
 	AlreadyFinished bool
 }
 
@@ -438,22 +455,34 @@ func (db *DB) RouteClaim(ctx context.Context, id string, decide func(RoutingInpu
 			return err
 		}
 		if out.Routing == nil {
-			if _, err := tx.Exec(ctx, `UPDATE claims SET status = 'unroutable', updated_at = now(),
-				problems = jsonb_build_array(jsonb_build_object('code', 'unroutable', 'message', jsonb_build_object('en', $2::text))) WHERE id = $1`, id, out.UnroutableWhy); err != nil {
+			problems, err := json.Marshal([]claim.Notice{{Code: "unroutable", Message: out.UnroutableWhy}})
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE claims SET status = 'unroutable', updated_at = now(), problems = $2 WHERE id = $1`, id, problems); err != nil {
 				return fmt.Errorf("mark unroutable: %w", err)
 			}
-			return appendAudit(ctx, tx, "worker", "claim.unroutable", id, map[string]string{"reason": out.UnroutableWhy})
+			return appendAudit(ctx, tx, "worker", "claim.unroutable", id, map[string]string{"reason": out.UnroutableWhy.EN})
 		}
 		expl, err := json.Marshal(out.Routing.Explanation)
 		if err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE claims SET status = 'routed', court_id = $2, routing_rule = $3,
-			routing_explanation = $4, routed_at = now(), updated_at = now() WHERE id = $1`,
-			id, out.Routing.CourtID, out.Routing.Rule, expl); err != nil {
+			routing_explanation = $4, routed_at = now(), updated_at = now(), response_due = $5 WHERE id = $1`,
+			id, out.Routing.CourtID, out.Routing.Rule, expl, out.ResponseDue); err != nil {
 			return fmt.Errorf("mark routed: %w", err)
 		}
-		return appendAudit(ctx, tx, "worker", "claim.routed", id, map[string]string{"court_id": out.Routing.CourtID, "rule": out.Routing.Rule})
+		if err := appendAudit(ctx, tx, "worker", "claim.routed", id, map[string]string{"court_id": out.Routing.CourtID, "rule": out.Routing.Rule}); err != nil {
+			return err
+		}
+		if err := addOutbox(ctx, tx, TaskNotify, NotifyPayload{ClaimID: id, Event: "routed"}); err != nil {
+			return err
+		}
+		if out.RemindAt != nil {
+			return addOutboxAt(ctx, tx, TaskRemind, NotifyPayload{ClaimID: id, Event: "response_reminder"}, out.RemindAt)
+		}
+		return nil
 	})
 	return out, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -13,18 +14,24 @@ const OutboxChannel = "talap_outbox"
 
 // OutboxRow is a task waiting to be handed to the queue.
 type OutboxRow struct {
-	ID       string
-	TaskType string
-	Payload  []byte
+	ID        string
+	TaskType  string
+	Payload   []byte
+	ProcessAt *time.Time
 }
 
 // addOutbox writes an outbox row inside tx and wakes the relay once tx commits.
 func addOutbox(ctx context.Context, tx pgx.Tx, taskType string, payload any) error {
+	return addOutboxAt(ctx, tx, taskType, payload, nil)
+}
+
+// addOutboxAt is addOutbox for a task to be processed at a given time.
+func addOutboxAt(ctx context.Context, tx pgx.Tx, taskType string, payload any, at *time.Time) error {
 	b, err := json.Marshal(payload)
 	if err != nil {
 		return fmt.Errorf("outbox payload: %w", err)
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO outbox (task_type, payload) VALUES ($1, $2)`, taskType, b); err != nil {
+	if _, err := tx.Exec(ctx, `INSERT INTO outbox (task_type, payload, process_at) VALUES ($1, $2, $3)`, taskType, b, at); err != nil {
 		return fmt.Errorf("write outbox: %w", err)
 	}
 	if _, err := tx.Exec(ctx, `SELECT pg_notify($1, '')`, OutboxChannel); err != nil {
@@ -38,7 +45,7 @@ func addOutbox(ctx context.Context, tx pgx.Tx, taskType string, payload any) err
 // queue is most likely down. Rows locked by another relay are skipped.
 func (db *DB) RelayOutbox(ctx context.Context, limit int, send func(OutboxRow) error) (sent int, err error) {
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id::text, task_type, payload FROM outbox
+		rows, err := tx.Query(ctx, `SELECT id::text, task_type, payload, process_at FROM outbox
 			WHERE sent_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`, limit)
 		if err != nil {
 			return fmt.Errorf("read outbox: %w", err)
@@ -69,5 +76,33 @@ func (db *DB) RelayOutbox(ctx context.Context, limit int, send func(OutboxRow) e
 func (db *DB) UnsentOutbox(ctx context.Context) (int, error) {
 	var n int
 	err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE sent_at IS NULL`).Scan(&n)
+	return n, err
+}
+
+// RequeueStuck finds filed claims that have sat in submitted or validating longer than olderThan
+// with nothing waiting in the outbox for them, and asks for their validation again. Every handler
+// is idempotent, so a claim that was merely slow is not processed twice in effect.
+func (db *DB) RequeueStuck(ctx context.Context, olderThan time.Duration) (int, error) {
+	var n int
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `UPDATE claims c SET updated_at = now()
+			WHERE c.status IN ('submitted', 'validating') AND c.updated_at < now() - $1::interval
+			AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.sent_at IS NULL AND o.payload->>'claim_id' = c.id::text)
+			RETURNING c.id::text`, olderThan.String())
+		if err != nil {
+			return fmt.Errorf("find stuck claims: %w", err)
+		}
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := addOutbox(ctx, tx, TaskValidateClaim, map[string]string{"claim_id": id}); err != nil {
+				return err
+			}
+		}
+		n = len(ids)
+		return nil
+	})
 	return n, err
 }

@@ -18,6 +18,7 @@ import (
 
 	"talap/frontend"
 	"talap/portal/config"
+	"talap/portal/locale"
 	"talap/portal/objectstore"
 	"talap/portal/ratelimit"
 	"talap/portal/receipt"
@@ -38,7 +39,7 @@ type Deps struct {
 // Server is the portal.
 type Server struct {
 	Deps
-	tr       *translator
+	tr       *locale.Translator
 	pages    pages
 	metrics  *metrics
 	sessions *session.Store
@@ -49,7 +50,7 @@ type Server struct {
 
 // New builds the Fiber app with every route.
 func New(d Deps) (*fiber.App, error) {
-	tr, err := newTranslator()
+	tr, err := locale.New()
 	if err != nil {
 		return nil, err
 	}

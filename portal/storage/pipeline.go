@@ -1,0 +1,133 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"talap/portal/claim"
+)
+
+// StartValidation moves a submitted claim to validating and returns it. A claim already
+// validating (a repeated delivery) is returned as it is; any other status returns ok=false.
+func (db *DB) StartValidation(ctx context.Context, id string) (claim.Claim, bool, error) {
+	var c claim.Claim
+	ok := false
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		c, err = loadClaim(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		switch c.Status {
+		case claim.StatusSubmitted:
+			if _, err := tx.Exec(ctx, `UPDATE claims SET status = 'validating', updated_at = now() WHERE id = $1`, id); err != nil {
+				return fmt.Errorf("start validation: %w", err)
+			}
+			c.Status = claim.StatusValidating
+			ok = true
+			return appendAudit(ctx, tx, "worker", "claim.validating", id, nil)
+		case claim.StatusValidating:
+			ok = true
+		}
+		return nil
+	})
+	return c, ok, err
+}
+
+// Validation outcomes.
+const (
+	ValidationPassed          = "passed"
+	ValidationNeedsCorrection = "needs_correction"
+	ValidationAlreadyDone     = "already_done"
+)
+
+// FinishValidation records the outcome of validation if the claim is still validating: with
+// problems it goes back to the claimant (needs_correction), otherwise its flags are kept for the
+// court and routing is asked for. Either way an audit event and, in the same transaction, the
+// next tasks are written.
+func (db *DB) FinishValidation(ctx context.Context, id string, problems, flags []claim.Notice) (string, error) {
+	outcome := ValidationAlreadyDone
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var status claim.Status
+		err := tx.QueryRow(ctx, `SELECT status FROM claims WHERE id::text = $1 FOR UPDATE`, id).Scan(&status)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if status != claim.StatusValidating {
+			return nil
+		}
+		if flags == nil {
+			flags = []claim.Notice{}
+		}
+		fj, err := json.Marshal(flags)
+		if err != nil {
+			return err
+		}
+		if len(problems) > 0 {
+			pj, err := json.Marshal(problems)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE claims SET status = 'needs_correction', problems = $2, flags = $3, updated_at = now() WHERE id = $1`, id, pj, fj); err != nil {
+				return fmt.Errorf("needs correction: %w", err)
+			}
+			codes := make([]string, len(problems))
+			for i, p := range problems {
+				codes[i] = p.Code
+			}
+			if err := appendAudit(ctx, tx, "worker", "claim.needs_correction", id, map[string]any{"problems": codes}); err != nil {
+				return err
+			}
+			outcome = ValidationNeedsCorrection
+			return addOutbox(ctx, tx, TaskNotify, NotifyPayload{ClaimID: id, Event: "needs_correction"})
+		}
+		if _, err := tx.Exec(ctx, `UPDATE claims SET problems = '[]', flags = $2, updated_at = now() WHERE id = $1`, id, fj); err != nil {
+			return fmt.Errorf("record flags: %w", err)
+		}
+		codes := make([]string, len(flags))
+		for i, f := range flags {
+			codes[i] = f.Code
+		}
+		if err := appendAudit(ctx, tx, "worker", "claim.validated", id, map[string]any{"flags": codes}); err != nil {
+			return err
+		}
+		outcome = ValidationPassed
+		return addOutbox(ctx, tx, TaskRouteClaim, map[string]string{"claim_id": id})
+	})
+	return outcome, err
+}
+
+// DuplicateOf returns the number of another filed claim by the same claimant against the same
+// respondent about the same contested act, or "".
+func (db *DB) DuplicateOf(ctx context.Context, c claim.Claim) (string, error) {
+	if c.ContestedAct.Number == "" || c.RespondentBIN == "" {
+		return "", nil
+	}
+	var number string
+	err := db.Pool.QueryRow(ctx, `SELECT coalesce(number, '') FROM claims
+		WHERE claimant_iin = $1 AND respondent_bin = $2 AND lower(act_number) = lower($3) AND id::text <> $4
+		AND status NOT IN ('draft', 'withdrawn') ORDER BY submitted_at LIMIT 1`,
+		c.ClaimantIIN, c.RespondentBIN, c.ContestedAct.Number, c.ID).Scan(&number)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return number, err
+}
+
+// ResponseDue is the date the respondent's response is due, once the claim is routed.
+func (db *DB) ResponseDue(ctx context.Context, id string) (*time.Time, error) {
+	var due *time.Time
+	err := db.Pool.QueryRow(ctx, `SELECT response_due FROM claims WHERE id::text = $1`, id).Scan(&due)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return due, err
+}
