@@ -4,78 +4,127 @@ package faulttest
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
+	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"talap/portal/claim"
+	"talap/portal/document"
 	"talap/portal/storage"
 	"talap/portal/testenv"
+	"talap/worker"
 )
 
 func TestMain(m *testing.M) { os.Exit(testenv.Run(m)) }
 
-func submitClaim(t *testing.T, db *storage.DB) string {
+const citizen = "850412300016"
+
+func fileClaim(t *testing.T, env *testenv.Env, email string) claim.Claim {
 	t.Helper()
 	ctx := context.Background()
-	bodies, err := db.SearchBodies(ctx, "", 1)
+	bodies, err := env.DB.SearchBodies(ctx, "", 1)
 	if err != nil || len(bodies) == 0 {
 		t.Fatalf("no seeded body: %v", err)
 	}
-	iin := "900101300123"
-	created, err := db.CreateDraft(ctx, iin, claim.Draft{Category: "tax", Kind: "challenge", RespondentBIN: bodies[0].BIN, Subject: "tax notice"})
+	now := time.Now()
+	issued, _ := claim.ParseDate(now.AddDate(0, 0, -5).Format(time.DateOnly))
+	c, err := env.DB.CreateDraft(ctx, citizen, claim.Draft{Category: "tax", Kind: "challenge", RespondentBIN: bodies[0].BIN,
+		Subject: "Tax notice", Grounds: "Wrong.", Demands: "Annul.", ContestedAct: claim.Act{Number: fmt.Sprint(now.UnixNano()), IssuedOn: &issued, ReceivedOn: &issued},
+		Pretrial: claim.Pretrial{ExemptReason: "law_exempts"}, Claimant: claim.Contacts{ResidenceKATO: "711110000", Email: email}, DutyExemption: "disability"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := created.ID
-	if _, err := db.Submit(ctx, id, iin, noCheck); err != nil {
+	st, err := document.Put(ctx, env.Store, c.ID, "a.pdf", strings.NewReader("%PDF-1.7\n"+c.ID), -1, 1<<20)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return id
+	if _, err := env.DB.AddDocument(ctx, c.ID, citizen, claim.Document{ID: st.ID, Kind: "evidence", Name: st.Name, Size: st.Size,
+		ContentType: st.ContentType, SHA256: st.SHA256, Key: st.Key, VersionID: st.VersionID}, 1<<30); err != nil {
+		t.Fatal(err)
+	}
+	c, err = env.DB.Submit(ctx, c.ID, citizen, func(claim.Claim) claim.FieldErrors { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
-func routedEvents(t *testing.T, db *storage.DB, id string) int {
+func events(t *testing.T, db *storage.DB, id, event string) int {
 	t.Helper()
-	events, err := db.ClaimEvents(context.Background(), id)
+	evs, err := db.ClaimEvents(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := 0
-	for _, e := range events {
-		if e.Event == "claim.routed" {
+	for _, e := range evs {
+		if e.Event == event {
 			n++
 		}
 	}
 	return n
 }
 
-func TestWorkerKilledMidTaskLeadsToExactlyOneRoutedEvent(t *testing.T) {
+func mailSubjects(t *testing.T, to string) []string {
+	t.Helper()
+	resp, err := http.Get("http://127.0.0.1:8025/api/v1/search?query=" + url.QueryEscape("to:"+to))
+	if err != nil {
+		t.Fatalf("Mailpit API: %v", err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Messages []struct{ Subject string } `json:"messages"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	var s []string
+	for _, m := range out.Messages {
+		s = append(s, m.Subject)
+	}
+	return s
+}
+
+func waitRouted(t *testing.T, db *storage.DB, id string, timeout time.Duration) {
+	t.Helper()
+	testenv.WaitFor(t, timeout, "claim routed", func() bool {
+		c, err := db.Claim(context.Background(), id)
+		return err == nil && c.Status == claim.StatusRouted
+	})
+}
+
+func TestWorkerKilledDuringValidationGivesOneOutcomeAndOneEmail(t *testing.T) {
 	env := testenv.Get(t)
 	bin := testenv.Build(t, "./cmd/worker")
 	ctx := context.Background()
+	email := fmt.Sprintf("kill-%d@example.kz", time.Now().UnixNano())
 
-	// Hold the claim's row so the worker's route transaction blocks inside the task.
+	// Hold the claim's row so the worker's validation blocks inside the task.
 	lock, err := env.DB.Pool.Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer lock.Rollback(ctx) //nolint:errcheck
-	id := submitClaim(t, env.DB)
-	if _, err := lock.Exec(ctx, `SELECT 1 FROM claims WHERE id = $1 FOR UPDATE`, id); err != nil {
+	c := fileClaim(t, env, email)
+	if _, err := lock.Exec(ctx, `SELECT 1 FROM claims WHERE id = $1 FOR UPDATE`, c.ID); err != nil {
 		t.Fatal(err)
 	}
-
 	first := exec.Command(bin)
 	first.Env = env.Environ()
 	if err := first.Start(); err != nil {
 		t.Fatal(err)
 	}
-	testenv.WaitFor(t, 30*time.Second, "the worker to block inside the route task", func() bool {
+	testenv.WaitFor(t, 30*time.Second, "the worker to block inside the validate task", func() bool {
 		var waiting int
 		_ = env.DB.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
-			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE OF c%'`).Scan(&waiting)
+			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%'`).Scan(&waiting)
 		return waiting > 0
 	})
 	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
@@ -93,13 +142,62 @@ func TestWorkerKilledMidTaskLeadsToExactlyOneRoutedEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = second.Process.Signal(syscall.SIGTERM); _ = second.Wait() }()
-	testenv.WaitFor(t, 3*time.Minute, "the claim to be routed by the second worker", func() bool {
-		c, err := env.DB.Claim(ctx, id)
-		return err == nil && c.Status == claim.StatusRouted
+	waitRouted(t, env.DB, c.ID, 3*time.Minute)
+	for _, ev := range []string{"claim.validated", "claim.routed"} {
+		if n := events(t, env.DB, c.ID, ev); n != 1 {
+			t.Fatalf("%s events = %d, want exactly 1", ev, n)
+		}
+	}
+	testenv.WaitFor(t, 30*time.Second, "the routed e-mail", func() bool {
+		for _, s := range mailSubjects(t, email) {
+			if strings.Contains(s, c.Number) && !strings.Contains(strings.ToLower(s), "filed") && !strings.Contains(s, "подан") {
+				return true
+			}
+		}
+		return false
 	})
-	if n := routedEvents(t, env.DB, id); n != 1 {
-		t.Fatalf("routed events = %d, want exactly 1", n)
+	routedMails := 0
+	for _, s := range mailSubjects(t, email) {
+		if strings.Contains(s, "суд") || strings.Contains(s, "court") || strings.Contains(s, "сот") {
+			routedMails++
+		}
+	}
+	if routedMails != 1 {
+		t.Fatalf("routed e-mails = %d (%q), want exactly 1", routedMails, mailSubjects(t, email))
 	}
 }
 
-func noCheck(claim.Claim) claim.FieldErrors { return nil }
+func TestRedisRestartMidBatchRoutesEveryClaimOnce(t *testing.T) {
+	env := testenv.Get(t)
+	redis := testenv.StartRedis(t)
+	cfg := env.Config
+	cfg.RedisAddr = redis.Addr
+	cfg.OutboxInterval = 200 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- worker.Run(ctx, cfg, env.DB, env.Store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}()
+	defer func() { cancel(); <-done }()
+
+	const n = 30
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		if i == n/2 {
+			redis.Stop()
+			wg.Add(1)
+			go func() { defer wg.Done(); time.Sleep(time.Second); redis.Start() }()
+		}
+		ids[i] = fileClaim(t, env, fmt.Sprintf("batch-%d-%d@example.kz", time.Now().UnixNano(), i)).ID
+	}
+	wg.Wait()
+	for _, id := range ids {
+		waitRouted(t, env.DB, id, time.Minute)
+	}
+	for _, id := range ids {
+		if got := events(t, env.DB, id, "claim.routed"); got != 1 {
+			t.Fatalf("claim %s routed %d times, want once", id, got)
+		}
+	}
+}

@@ -1,0 +1,222 @@
+package web
+
+// Tracking pages: "My claims" and the claim page with its timeline, problems, flags, court,
+// documents, state duty, receipt, and withdrawal.
+
+import (
+	"encoding/json"
+	"errors"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"talap/portal/audit"
+	"talap/portal/calendar"
+	"talap/portal/claim"
+	"talap/portal/storage"
+)
+
+// fmtDate writes a civil date in the language: "5 March 2026", "5 марта 2026 г.", "2026 ж. 5 наурыз".
+func (s *Server) fmtDate(l string, t time.Time) string {
+	return s.tr.T(l, "track.date", "Day", t.Day(), "Month", s.tr.T(l, "track.month."+strconv.Itoa(int(t.Month()))), "Year", t.Year())
+}
+
+// fmtDateTime writes an instant as date and time in Asia/Almaty, the time the law counts in.
+func (s *Server) fmtDateTime(l string, t time.Time) string {
+	a := t.In(calendar.Almaty())
+	return s.tr.T(l, "track.datetime", "Date", s.fmtDate(l, a), "Time", a.Format("15:04"))
+}
+
+// claimTitle names a claim for a person: its number, or "Draft of <date>".
+func (s *Server) claimTitle(l string, cl claim.Claim) string {
+	if cl.Number != "" {
+		return cl.Number
+	}
+	return s.tr.T(l, "track.draft_of", "Date", s.fmtDate(l, cl.CreatedAt.In(calendar.Almaty())))
+}
+
+// withdrawable are the statuses in which the claimant may still withdraw (before registration).
+var withdrawable = []claim.Status{claim.StatusSubmitted, claim.StatusValidating, claim.StatusRouted,
+	claim.StatusNeedsCorrection, claim.StatusLeftWithoutMotion, claim.StatusUnroutable}
+
+type claimRow struct {
+	ID, Title, Subject, Category, Respondent, Status, StatusCode, Next, Created, Submitted string
+	Draft, Correct                                                                         bool
+}
+
+// claimsPage lists the person's own claims, newest first.
+func (s *Server) claimsPage(c *fiber.Ctx) error {
+	p := principalOf(c)
+	l := langOf(c)
+	ctx := c.UserContext()
+	list, err := s.DB.ClaimsOf(ctx, p.IIN, nil, 200)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	rows := make([]claimRow, len(list))
+	for i, it := range list {
+		r := claimRow{ID: it.ID, Subject: it.Subject, Status: s.tr.T(l, "track.status."+string(it.Status)), StatusCode: string(it.Status),
+			Next: s.tr.T(l, "next."+string(it.Status)), Created: s.fmtDateTime(l, it.CreatedAt),
+			Draft: it.Status == claim.StatusDraft, Correct: it.Status.Editable() && it.Status != claim.StatusDraft}
+		r.Title = it.Number
+		if r.Title == "" {
+			r.Title = s.tr.T(l, "track.draft_of", "Date", s.fmtDate(l, it.CreatedAt.In(calendar.Almaty())))
+		}
+		if it.Category != "" {
+			r.Category = s.tr.T(l, "category."+it.Category)
+		}
+		if it.SubmittedAt != nil {
+			r.Submitted = s.fmtDateTime(l, *it.SubmittedAt)
+		}
+		if it.RespondentBIN != "" {
+			if _, ok := names[it.RespondentBIN]; !ok {
+				if b, err := s.DB.Body(ctx, it.RespondentBIN); err == nil {
+					names[it.RespondentBIN] = b.Name.In(l)
+				}
+			}
+			r.Respondent = names[it.RespondentBIN]
+		}
+		rows[i] = r
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.render(c, "claims_list", fiber.Map{"Claims": rows, "Saved": c.Query("saved") != "", "Deleted": c.Query("deleted") != ""})
+}
+
+type eventView struct {
+	When, What, Who, Detail string
+}
+
+// eventViews is the claim's timeline, newest first, in words.
+func (s *Server) eventViews(l string, cl claim.Claim, viewerIsClaimant bool, events []audit.Event) []eventView {
+	out := make([]eventView, 0, len(events))
+	for i := len(events) - 1; i >= 0; i-- {
+		e := events[i]
+		what := s.tr.T(l, "track.event."+e.Event)
+		if what == "track.event."+e.Event {
+			what = s.tr.T(l, "track.event_other", "Event", e.Event)
+		}
+		actor := actorLabel(e, cl)
+		who := s.tr.T(l, "track.actor."+actor)
+		if who == "track.actor."+actor {
+			who = s.tr.T(l, "track.actor.staff")
+		}
+		if actor == "claimant" && viewerIsClaimant {
+			who = s.tr.T(l, "track.actor.you")
+		}
+		v := eventView{When: s.fmtDateTime(l, e.At), What: what, Who: who}
+		var data map[string]any
+		if json.Unmarshal([]byte(e.Data), &data) == nil {
+			if id, ok := data["document_id"].(string); ok {
+				for _, d := range cl.Documents {
+					if d.ID == id {
+						v.Detail = d.Name
+					}
+				}
+			}
+			if n, ok := data["number"].(string); ok && v.Detail == "" {
+				v.Detail = n
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// claimPage shows a claim to those who may see it: where it stands, what happened, what to do.
+func (s *Server) claimPage(c *fiber.Ctx) error {
+	p := principalOf(c)
+	l := langOf(c)
+	ctx := c.UserContext()
+	cl, err := s.visibleClaim(ctx, p, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	own := cl.ClaimantIIN == p.IIN
+	events, err := s.DB.ClaimEvents(ctx, cl.ID)
+	if err != nil {
+		return err
+	}
+	data := fiber.Map{
+		"Claim": cl, "Title": s.claimTitle(l, cl), "Own": own,
+		"Status": s.tr.T(l, "track.status."+string(cl.Status)), "StatusCode": string(cl.Status), "Next": s.tr.T(l, "next."+string(cl.Status)),
+		"Filed": c.Query("filed") != "" && cl.Number != "", "Withdrawn": c.Query("withdrawn") != "" && cl.Status == claim.StatusWithdrawn,
+		"Events": s.eventViews(l, cl, own, events), "Docs": s.docViews(l, cl), "Duty": s.dutyView(l, cl),
+		"CanContinue": own && cl.Status == claim.StatusDraft,
+		"CanCorrect":  own && cl.Status.Editable() && cl.Status != claim.StatusDraft,
+		"CanWithdraw": own && slices.Contains(withdrawable, cl.Status),
+		"HasReceipt":  cl.Number != "" && cl.SubmittedAt != nil,
+	}
+	if cl.Category != "" {
+		data["Category"] = s.tr.T(l, "category."+cl.Category)
+	}
+	if cl.Kind != "" {
+		data["Kind"] = s.tr.T(l, "kind."+cl.Kind)
+	}
+	if cl.RespondentBIN != "" {
+		name := cl.RespondentBIN
+		if b, err := s.DB.Body(ctx, cl.RespondentBIN); err == nil {
+			name = b.Name.In(l) + " (" + s.tr.T(l, "form.bin") + " " + b.BIN + ")"
+		}
+		data["Respondent"] = name
+	}
+	if cl.SubmittedAt != nil {
+		data["SubmittedAt"] = s.fmtDateTime(l, *cl.SubmittedAt)
+	}
+	if cl.Routing != nil {
+		data["CourtWhy"] = cl.Routing.Explanation.In(l)
+		data["Court"] = cl.CourtID
+		if courts, err := s.DB.Courts(ctx); err == nil {
+			for _, ct := range courts {
+				if ct.ID == cl.CourtID {
+					data["Court"] = ct.Name.In(l)
+				}
+			}
+		}
+	}
+	problems := make([]string, len(cl.Problems))
+	for i, n := range cl.Problems {
+		problems[i] = n.Message.In(l)
+	}
+	flags := make([]string, len(cl.Flags))
+	for i, n := range cl.Flags {
+		flags[i] = n.Message.In(l)
+	}
+	data["Problems"], data["Flags"] = problems, flags
+	if own && cl.Status.Editable() {
+		missing, _ := s.formErrors(l, cl.ID, "", s.formMessages(l, Missing(cl)))
+		data["Missing"] = missing
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.render(c, "claim_page", data)
+}
+
+// withdrawPage asks to confirm a withdrawal.
+func (s *Server) withdrawPage(c *fiber.Ctx) error {
+	cl, err := s.ownClaim(c)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(withdrawable, cl.Status) {
+		return c.Redirect(claimURL(cl.ID), fiber.StatusSeeOther)
+	}
+	return s.render(c, "form_withdraw", fiber.Map{"Claim": cl, "Title": s.claimTitle(langOf(c), cl)})
+}
+
+// withdrawClaim withdraws a filed claim before registration (APPK Art. 142(2)).
+func (s *Server) withdrawClaim(c *fiber.Ctx) error {
+	cl, err := s.ownClaim(c)
+	if err != nil {
+		return err
+	}
+	_, err = s.DB.Withdraw(c.UserContext(), cl.ID, principalOf(c).IIN)
+	switch {
+	case errors.Is(err, storage.ErrConflict):
+		return c.Redirect(claimURL(cl.ID), fiber.StatusSeeOther)
+	case err != nil:
+		return err
+	}
+	return c.Redirect(claimURL(cl.ID)+"?withdrawn=1", fiber.StatusSeeOther)
+}
