@@ -131,3 +131,14 @@ func (db *DB) ResponseDue(ctx context.Context, id string) (*time.Time, error) {
 	}
 	return due, err
 }
+
+// ClaimsWithStatus lists claims in a status, oldest filing first (the administrators' queue).
+func (db *DB) ClaimsWithStatus(ctx context.Context, status claim.Status, limit int) ([]ClaimSummary, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT c.id::text, coalesce(c.number, ''), c.status, c.category, c.kind, c.subject,
+			coalesce(c.respondent_bin, ''), coalesce(c.court_id, ''), c.created_at, c.updated_at, c.submitted_at
+		FROM claims c WHERE c.status = $1 ORDER BY c.submitted_at, c.id LIMIT $2`, status, limit)
+	if err != nil {
+		return nil, fmt.Errorf("claims with status: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[ClaimSummary])
+}

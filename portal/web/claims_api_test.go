@@ -142,6 +142,13 @@ func asPerson(t *testing.T, p portal, iin string) *apiClient {
 	return &apiClient{t: t, base: p.URL, hc: c, csrf: m.CSRF}
 }
 
+// in binds the client to a subtest, so that its failures stop the subtest.
+func (a *apiClient) in(t *testing.T) *apiClient {
+	c := *a
+	c.t = t
+	return &c
+}
+
 func asAnonymous(t *testing.T, p portal) *apiClient {
 	return &apiClient{t: t, base: p.URL, hc: &http.Client{Timeout: 30 * time.Second}}
 }
@@ -345,7 +352,9 @@ func decodeClaim(t *testing.T, resp *http.Response, body []byte, status int) cla
 	return c
 }
 
-func decodeDoc(t *testing.T, resp *http.Response, body []byte) docOut {
+// doc reads the answer to an upload of one file.
+func (a *apiClient) doc(resp *http.Response, body []byte) docOut {
+	t := a.t
 	t.Helper()
 	if resp.StatusCode != 201 {
 		t.Fatalf("upload = %d, want 201: %s", resp.StatusCode, body)
@@ -428,7 +437,7 @@ func (a *apiClient) newDraft(answers any) claimOut {
 func (a *apiClient) filedClaim() (claimOut, docOut) {
 	a.t.Helper()
 	cl := a.newDraft(completeClaim())
-	d := decodeDoc(a.t, a.upload(cl.ID, file("notice.pdf", pdfFile), kindField("contested_act")))
+	d := a.doc(a.upload(cl.ID, file("notice.pdf", pdfFile), kindField("contested_act")))
 	resp, body := a.json(http.MethodPost, "/api/v1/claims/"+cl.ID+"/submit", nil)
 	return decodeClaim(a.t, resp, body, 200), d
 }
@@ -516,7 +525,7 @@ func TestDeletingADraftRemovesItsDocuments(t *testing.T) {
 	p := withSimulator(t)
 	a := asPerson(t, p, citizen(t, 0).IIN)
 	cl := a.newDraft(map[string]any{"subject": "to delete"})
-	d := decodeDoc(t, a.upload(cl.ID, file("a.pdf", pdfFile)))
+	d := a.doc(a.upload(cl.ID, file("a.pdf", pdfFile)))
 	if n := objectVersions(t, cl.ID); n != 1 {
 		t.Fatalf("objects before delete = %d, want 1", n)
 	}
@@ -527,7 +536,7 @@ func TestDeletingADraftRemovesItsDocuments(t *testing.T) {
 	if got := a.getClaim(cl.ID); len(got.Documents) != 0 {
 		t.Fatalf("documents after delete = %+v", got.Documents)
 	}
-	decodeDoc(t, a.upload(cl.ID, file("b.pdf", pdfFile)))
+	a.doc(a.upload(cl.ID, file("b.pdf", pdfFile)))
 	if resp, body := a.do(http.MethodDelete, "/api/v1/claims/"+cl.ID, nil); resp.StatusCode != 204 {
 		t.Fatalf("delete draft = %d %s", resp.StatusCode, body)
 	}
@@ -663,6 +672,7 @@ func TestBadClaimInputIs422WithFields(t *testing.T) {
 	draft := a.newDraft(map[string]any{"subject": "kept as it is"})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			a := a.in(t)
 			resp, body := a.json(http.MethodPost, "/api/v1/claims", tt.body)
 			e := wantError(t, resp, body, 422, "invalid", tt.field)
 			if e.Fields[tt.field] != tt.message {
@@ -724,7 +734,8 @@ func TestDocumentUploadTypesKindsAndDownload(t *testing.T) {
 	var stored []docOut
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := decodeDoc(t, a.upload(cl.ID, tt.parts...))
+			a := a.in(t)
+			d := a.doc(a.upload(cl.ID, tt.parts...))
 			if d.SHA256 != sha256Hex(tt.data) || d.Size != int64(len(tt.data)) || d.ContentType != tt.wantType || d.Kind != tt.wantKind {
 				t.Fatalf("stored %+v, want sha256 %s size %d type %s kind %s", d, sha256Hex(tt.data), len(tt.data), tt.wantType, tt.wantKind)
 			}
@@ -770,6 +781,7 @@ func TestDocumentUploadTypesKindsAndDownload(t *testing.T) {
 	}
 	for _, tt := range refusals {
 		t.Run(tt.name, func(t *testing.T) {
+			a := a.in(t)
 			resp, body := a.upload(cl.ID, tt.parts...)
 			e := wantError(t, resp, body, tt.status, tt.code, tt.fields...)
 			if tt.messageNames != "" && !strings.Contains(e.Message, tt.messageNames) {
@@ -810,7 +822,8 @@ func TestUploadedFileNamesAreCleaned(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := decodeDoc(t, a.upload(cl.ID, tt.part))
+			a := a.in(t)
+			d := a.doc(a.upload(cl.ID, tt.part))
 			if d.Name != tt.want {
 				t.Fatalf("name %q, want %q", d.Name, tt.want)
 			}
@@ -857,10 +870,10 @@ func TestDocumentSizeLimits(t *testing.T) {
 	}
 	// Exactly at the limit is fine.
 	exact := pdfOfSize(1 << 20)
-	if doc := decodeDoc(t, a.uploadChunked(cl.ID, file("exact.pdf", exact))); doc.Size != 1<<20 || doc.SHA256 != sha256Hex(exact) {
+	if doc := a.doc(a.uploadChunked(cl.ID, file("exact.pdf", exact))); doc.Size != 1<<20 || doc.SHA256 != sha256Hex(exact) {
 		t.Fatalf("upload at the limit = %+v", doc)
 	}
-	decodeDoc(t, a.upload(cl.ID, file("second.pdf", pdfOfSize(900<<10))))
+	a.doc(a.upload(cl.ID, file("second.pdf", pdfOfSize(900<<10))))
 	// The claim now holds 1.88 MiB of 2 MiB: another 900 KiB is over the claim's total.
 	resp, body = a.upload(cl.ID, file("third.pdf", pdfOfSize(900<<10)))
 	if e := wantError(t, resp, body, 413, "too_large"); !strings.Contains(e.Message, "2 MiB") {
@@ -950,7 +963,7 @@ func TestSubmitIncompleteListsEveryMissingItem(t *testing.T) {
 	resp, body = a.json(http.MethodPost, "/api/v1/claims/"+nodocs.ID+"/submit", nil)
 	wantError(t, resp, body, 422, "incomplete", "documents", "state_duty")
 	// A duty_payment document answers both.
-	decodeDoc(t, a.upload(nodocs.ID, kindField("duty_payment"), file("paid.jpg", jpegFile)))
+	a.doc(a.upload(nodocs.ID, kindField("duty_payment"), file("paid.jpg", jpegFile)))
 	resp, body = a.json(http.MethodPost, "/api/v1/claims/"+nodocs.ID+"/submit", nil)
 	if got := decodeClaim(t, resp, body, 200); got.Status != "submitted" || got.StateDuty.Status != "paid" {
 		t.Fatalf("submitted with a duty payment = %s, duty %+v", got.Status, got.StateDuty)
@@ -976,7 +989,7 @@ func TestSubmitGivesANumberOnceAndHonoursIdempotencyKey(t *testing.T) {
 	who := citizen(t, 0)
 	a := asPerson(t, p, who.IIN)
 	cl := a.newDraft(completeClaim())
-	d := decodeDoc(t, a.upload(cl.ID, file("notice.pdf", pdfFile), kindField("contested_act")))
+	d := a.doc(a.upload(cl.ID, file("notice.pdf", pdfFile), kindField("contested_act")))
 	key := "submit-" + cl.ID
 
 	resp1, body1 := a.json(http.MethodPost, "/api/v1/claims/"+cl.ID+"/submit", nil, "Idempotency-Key", key)
@@ -1014,7 +1027,7 @@ func TestSubmitGivesANumberOnceAndHonoursIdempotencyKey(t *testing.T) {
 
 	// The same key for another claim is a different request.
 	other := a.newDraft(completeClaim())
-	decodeDoc(t, a.upload(other.ID, file("a.pdf", pdfFile)))
+	a.doc(a.upload(other.ID, file("a.pdf", pdfFile)))
 	resp, body := a.json(http.MethodPost, "/api/v1/claims/"+other.ID+"/submit", nil, "Idempotency-Key", key)
 	wantError(t, resp, body, 422, "idempotency_mismatch")
 	if got := a.getClaim(other.ID); got.Status != "draft" {
@@ -1048,8 +1061,9 @@ func TestDoubleClickedSubmitFilesOnce(t *testing.T) {
 	a := asPerson(t, p, citizen(t, 0).IIN)
 	for _, withKey := range []bool{false, true} {
 		t.Run(fmt.Sprintf("idempotency key %v", withKey), func(t *testing.T) {
+			a := a.in(t)
 			cl := a.newDraft(completeClaim())
-			decodeDoc(t, a.upload(cl.ID, file("a.pdf", pdfFile)))
+			a.doc(a.upload(cl.ID, file("a.pdf", pdfFile)))
 			header := []string{}
 			if withKey {
 				header = []string{"Idempotency-Key", "dbl-" + cl.ID}
@@ -1236,7 +1250,7 @@ func TestResubmissionAfterCorrectionKeepsTheNumber(t *testing.T) {
 	if corrected.Status != "needs_correction" || corrected.Subject != "corrected" || corrected.events("claim.corrected") != 1 {
 		t.Fatalf("corrected = %s %q, %d correction events", corrected.Status, corrected.Subject, corrected.events("claim.corrected"))
 	}
-	more := decodeDoc(t, a.upload(filed.ID, file("more.pdf", pdfOfSize(500))))
+	more := a.doc(a.upload(filed.ID, file("more.pdf", pdfOfSize(500))))
 
 	resp, body = a.json(http.MethodPost, "/api/v1/claims/"+filed.ID+"/submit", nil, "Idempotency-Key", "resubmit-"+filed.ID)
 	again := decodeClaim(t, resp, body, 200)
@@ -1298,7 +1312,7 @@ func TestOnlyTheClaimantSeesADraft(t *testing.T) {
 	p := withSimulator(t)
 	owner := asPerson(t, p, citizen(t, 0).IIN)
 	draft := owner.newDraft(completeClaim())
-	doc := decodeDoc(t, owner.upload(draft.ID, file("mine.pdf", pdfFile)))
+	doc := owner.doc(owner.upload(draft.ID, file("mine.pdf", pdfFile)))
 
 	outsiders := map[string]seed.Persona{
 		"another citizen":           citizen(t, 1),
@@ -1367,7 +1381,7 @@ func TestAPITokensCannotActAsAClaimant(t *testing.T) {
 	tok := asToken(t, p, createToken(t, p, officerOf(t, respondentBIN)))
 	owner := asPerson(t, p, citizen(t, 0).IIN)
 	draft := owner.newDraft(completeClaim())
-	doc := decodeDoc(t, owner.upload(draft.ID, file("a.pdf", pdfFile)))
+	doc := owner.doc(owner.upload(draft.ID, file("a.pdf", pdfFile)))
 	for _, cc := range claimCalls(draft.ID, doc.ID) {
 		resp, body := tok.call(cc)
 		switch {
@@ -1413,6 +1427,7 @@ func TestAfterRoutingTheRespondentAndTheCourtSeeTheClaim(t *testing.T) {
 	}
 	for name, x := range insiders {
 		t.Run(name, func(t *testing.T) {
+			x := x.in(t)
 			got := x.getClaim(filed.ID)
 			if got.Number != filed.Number || got.Status != "routed" || len(got.Documents) != 1 {
 				t.Fatalf("sees %q %s with %d documents", got.Number, got.Status, len(got.Documents))

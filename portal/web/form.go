@@ -435,7 +435,7 @@ type placeGroup struct {
 // docView is a document as the pages list it.
 type docView struct {
 	ID, Name, Kind, Size, SHA256, URL string
-	Bytes                              int64
+	Bytes                             int64
 }
 
 func (s *Server) docViews(l string, cl claim.Claim) []docView {
@@ -762,8 +762,8 @@ func formatMoney(l string, v float64) string {
 // checkRow is one answer on the check page.
 type checkRow struct {
 	Label, Value, Href string
-	Lines            []string
-	Empty, Long      bool
+	Lines              []string
+	Empty, Long        bool
 }
 
 type checkSection struct {

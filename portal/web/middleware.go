@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -116,6 +117,9 @@ func (s *Server) render(c *fiber.Ctx, page string, data fiber.Map) error {
 	if p := principalOf(c); p != nil {
 		data["Me"] = p
 		data["CSRF"] = p.CSRF
+		if n, err := s.DB.UnreadNotices(c.UserContext(), p.IIN); err == nil {
+			data["Unread"] = n
+		}
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
@@ -130,6 +134,11 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("X-Frame-Options", "DENY")
 	c.Set("Referrer-Policy", "same-origin")
-	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self' "+s.Config.OIDCIssuer)
+	csp := "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self' " + s.Config.OIDCIssuer
+	if strings.HasPrefix(c.Path(), "/admin/queues") {
+		// asynqmon's bundled page needs inline scripts and styles; it is for administrators only.
+		csp = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline' https://fonts.googleapis.com; font-src 'self' data: https://fonts.gstatic.com; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+	}
+	c.Set("Content-Security-Policy", csp)
 	return c.Next()
 }

@@ -137,6 +137,9 @@ func New(d Deps) (*fiber.App, error) {
 	admin.Get("/memberships", s.membershipsPage)
 	admin.Post("/memberships", s.grantMembership)
 	admin.Post("/memberships/:id/revoke", s.revokeMembership)
+	admin.Get("/pipeline", s.pipelinePage)
+	admin.All("/queues*", s.queueMonitor())
+	app.Get("/notices", s.mustBePerson, s.noticesPage)
 	app.Use(s.notFound)
 	return app, nil
 }
