@@ -72,13 +72,6 @@ func (s *pdfStream) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// pdfBytes is a whole generated document in memory, for small ones.
-func pdfBytes(size, offset int64) []byte {
-	b := make([]byte, size)
-	_, _ = io.ReadFull(newPDF(size, offset), b)
-	return b
-}
-
 // pdfSHA256 hashes a generated document without keeping it.
 func pdfSHA256(size, offset int64) string {
 	h := sha256.New()

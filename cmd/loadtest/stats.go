@@ -19,11 +19,11 @@ type result struct {
 	Rate        float64       // claims started per second asked for (0: as fast as possible)
 	DocSize     int64
 
-	Completed int           // claims routed whose whole cycle ended inside the window
-	Late      int           // claims routed after the window (started inside it)
-	Errors    int           // cycles that failed, inside or after the window
+	Completed int // claims routed whose whole cycle ended inside the window
+	Late      int // claims routed after the window (started inside it)
+	Errors    int // cycles that failed, inside or after the window
 	ErrorKind map[string]int
-	Missed    int           // -rate ticks dropped because every virtual user was busy
+	Missed    int             // -rate ticks dropped because every virtual user was busy
 	Submit    []time.Duration // submit call latency, sorted by finish()
 	Routed    []time.Duration // submit → routed, sorted by finish()
 }
@@ -85,7 +85,9 @@ func writeResult(w io.Writer, r *result) {
 	for k := range r.ErrorKind {
 		kinds = append(kinds, k)
 	}
-	sort.Slice(kinds, func(i, j int) bool { return r.ErrorKind[kinds[i]] > r.ErrorKind[kinds[j]] || r.ErrorKind[kinds[i]] == r.ErrorKind[kinds[j]] && kinds[i] < kinds[j] })
+	sort.Slice(kinds, func(i, j int) bool {
+		return r.ErrorKind[kinds[i]] > r.ErrorKind[kinds[j]] || r.ErrorKind[kinds[i]] == r.ErrorKind[kinds[j]] && kinds[i] < kinds[j]
+	})
 	for _, k := range kinds {
 		fmt.Fprintf(w, "    %6d × %s\n", r.ErrorKind[k], k)
 	}
