@@ -19,6 +19,7 @@ import (
 	"talap/portal/deadline"
 	"talap/portal/document"
 	"talap/portal/intake"
+	"talap/portal/lang"
 	"talap/portal/locale"
 	"talap/portal/mail"
 	"talap/portal/objectstore"
@@ -68,6 +69,22 @@ func (h *Handlers) Register(mux *asynq.ServeMux) {
 	mux.HandleFunc(storage.TaskRouteClaim, h.RouteClaim)
 	mux.HandleFunc(storage.TaskNotify, h.Notify)
 	mux.HandleFunc(storage.TaskRemind, h.Notify)
+	mux.HandleFunc(storage.TaskAutoReturn, h.AutoReturn)
+}
+
+// AutoReturn returns a claim left without motion that was not corrected in time (APPK Art.
+// 138(2)(2)); a claim corrected meanwhile is left alone.
+func (h *Handlers) AutoReturn(ctx context.Context, t *asynq.Task) error {
+	id, err := claimID(t)
+	if err != nil {
+		return err
+	}
+	returned, err := h.DB.AutoReturn(ctx, id, time.Now())
+	if err != nil {
+		return notFound(err, id)
+	}
+	h.Log.Info("correction period over", "claim_id", id, "task_id", taskID(ctx), "returned", returned)
+	return nil
 }
 
 func claimID(t *asynq.Task) (string, error) {
@@ -170,6 +187,14 @@ func (h *Handlers) RouteClaim(ctx context.Context, t *asynq.Task) error {
 
 func (h *Handlers) route(courts []court.Court, in storage.RoutingInput) (storage.RouteOutcome, error) {
 	c := in.Claim
+	if c.CourtID != "" {
+		// Corrected after the court left it without motion: it goes back to the same court.
+		return h.withDeadlines(storage.RouteOutcome{Routing: &claim.Routing{CourtID: c.CourtID, Rule: "same_court_after_correction", Explanation: lang.Text{
+			KK: "Түзетілген талап оны қозғалыссыз қалдырған сол сотқа қайтарылды.",
+			RU: "Исправленный иск возвращён в тот же суд, который оставил его без движения.",
+			EN: "The corrected claim goes back to the court that left it without motion.",
+		}}}), nil
+	}
 	d, err := routing.Route(h.Rules, courts, routing.Input{
 		Category: c.Category, InvestmentDispute: c.InvestmentDispute, ActAbroad: c.ActAbroad, ActElectronic: c.ActElectronic,
 		HearAtResidence: c.HearAtResidence, ResidenceKATO: c.Claimant.ResidenceKATO, PropertyKATO: c.PropertyKATO,
@@ -182,7 +207,11 @@ func (h *Handlers) route(courts []court.Court, in storage.RoutingInput) (storage
 	if err != nil {
 		return storage.RouteOutcome{}, err
 	}
-	out := storage.RouteOutcome{Routing: &claim.Routing{CourtID: d.CourtID, Rule: d.Rule, Explanation: d.Explanation}}
+	return h.withDeadlines(storage.RouteOutcome{Routing: &claim.Routing{CourtID: d.CourtID, Rule: d.Rule, Explanation: d.Explanation}}), nil
+}
+
+// withDeadlines sets when the respondent's response is due and when to remind it.
+func (h *Handlers) withDeadlines(out storage.RouteOutcome) storage.RouteOutcome {
 	now := time.Now()
 	if due, err := deadline.ResponseDue(h.Calendar, now, h.Config.ResponseDays); err == nil {
 		out.ResponseDue = &due
@@ -192,7 +221,7 @@ func (h *Handlers) route(courts []court.Court, in storage.RoutingInput) (storage
 			out.RemindAt = &at
 		}
 	} else {
-		h.Log.Warn("response deadline not computed", "claim_id", c.ID, "error", err)
+		h.Log.Warn("response deadline not computed", "error", err)
 	}
-	return out, nil
+	return out
 }

@@ -155,10 +155,13 @@ func Personas() ([]Persona, error) {
 	return f.Personas, nil
 }
 
-// Choice is one entry of a list the claimant picks from.
+// Choice is one entry of a list to pick from. Return grounds also carry their number in APPK
+// Art. 138(2) and whether the claim may be filed again (Art. 138(3)).
 type Choice struct {
-	Code  string    `json:"code"`
-	Label lang.Text `json:"label"`
+	Code   string    `json:"code"`
+	Label  lang.Text `json:"label"`
+	Number int       `json:"number,omitempty"`
+	Refile bool      `json:"refile,omitempty"`
 }
 
 // Choices are the lists held as data: state duty exemption grounds and pre-trial reasons.
@@ -166,6 +169,8 @@ type Choices struct {
 	Source          string   `json:"source"`
 	DutyExemptions  []Choice `json:"duty_exemptions"`
 	PretrialReasons []Choice `json:"pretrial_reasons"`
+	ReturnGrounds   []Choice `json:"return_grounds"`
+	Defects         []Choice `json:"defects"`
 }
 
 // LoadChoices returns choices.json.

@@ -61,6 +61,17 @@ type Document struct {
 	VersionID   string    `json:"-"`
 }
 
+// Response is a respondent's answer (отзыв) to a claim.
+type Response struct {
+	ID          string     `json:"id"`
+	BodyBIN     string     `json:"body_bin"`
+	Text        string     `json:"text"`
+	Documents   []Document `json:"documents"`
+	SubmittedAt time.Time  `json:"submitted_at"`
+	Late        bool       `json:"late"`
+	SubmittedBy string     `json:"-"`
+}
+
 // DocumentKinds are what an uploaded document can be.
 var DocumentKinds = []string{"evidence", "contested_act", "pretrial_decision", "duty_payment", "power_of_attorney", "other"}
 
@@ -71,16 +82,19 @@ type Claim struct {
 	ClaimantIIN string `json:"claimant_iin"`
 	Status      Status `json:"status"`
 	Draft
-	CourtID     string     `json:"court_id,omitempty"`
-	Routing     *Routing   `json:"routing,omitempty"`
-	Flags       []Notice   `json:"flags"`
-	Problems    []Notice   `json:"problems"`
-	Documents   []Document `json:"documents"`
-	CaseNumber  string     `json:"case_number,omitempty"`
-	CreatedAt   time.Time  `json:"created_at"`
-	UpdatedAt   time.Time  `json:"updated_at"`
-	SubmittedAt *time.Time `json:"submitted_at,omitempty"`
-	RoutedAt    *time.Time `json:"routed_at,omitempty"`
+	CourtID       string     `json:"court_id,omitempty"`
+	Routing       *Routing   `json:"routing,omitempty"`
+	Flags         []Notice   `json:"flags"`
+	Problems      []Notice   `json:"problems"`
+	Documents     []Document `json:"documents"`
+	CaseNumber    string     `json:"case_number,omitempty"`
+	ResponseDue   *Date      `json:"response_due,omitempty"`
+	CorrectionDue *Date      `json:"correction_due,omitempty"`
+	Responses     []Response `json:"responses,omitempty"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+	SubmittedAt   *time.Time `json:"submitted_at,omitempty"`
+	RoutedAt      *time.Time `json:"routed_at,omitempty"`
 }
 
 // HasDocumentKind reports whether a document of kind is attached.

@@ -43,7 +43,8 @@ const claimColumns = `c.id::text, coalesce(c.number, ''), c.claimant_iin, c.stat
 	c.act_abroad, c.act_electronic, c.pretrial_filed_on, c.pretrial_decision_on, c.pretrial_exempt_reason,
 	c.residence_kato, c.phone, c.email, c.hear_at_residence, c.investment_dispute, c.property_kato,
 	c.claim_amount::bigint, c.duty_exemption, coalesce(c.court_id, ''), c.routing_rule, c.routing_explanation,
-	c.flags, c.problems, coalesce(c.case_number, ''), c.created_at, c.updated_at, c.submitted_at, c.routed_at`
+	c.flags, c.problems, coalesce(c.case_number, ''), c.created_at, c.updated_at, c.submitted_at, c.routed_at,
+	c.response_due, c.correction_due`
 
 func dateOrNil(t *time.Time) *claim.Date {
 	if t == nil {
@@ -65,18 +66,20 @@ func scanClaimWith(r pgx.Row, extra ...any) (claim.Claim, error) {
 	var c claim.Claim
 	var rule string
 	var explanation, flags, problems []byte
-	var issued, received, filed, decided *time.Time
+	var issued, received, filed, decided, responseDue, correctionDue *time.Time
 	dest := append([]any{&c.ID, &c.Number, &c.ClaimantIIN, &c.Status, &c.Category, &c.Kind,
 		&c.RespondentBIN, &c.Subject, &c.Grounds, &c.Demands, &c.ContestedAct.Number, &issued, &received,
 		&c.ActAbroad, &c.ActElectronic, &filed, &decided, &c.Pretrial.ExemptReason,
 		&c.Claimant.ResidenceKATO, &c.Claimant.Phone, &c.Claimant.Email, &c.HearAtResidence, &c.InvestmentDispute, &c.PropertyKATO,
 		&c.ClaimAmount, &c.DutyExemption, &c.CourtID, &rule, &explanation,
-		&flags, &problems, &c.CaseNumber, &c.CreatedAt, &c.UpdatedAt, &c.SubmittedAt, &c.RoutedAt}, extra...)
+		&flags, &problems, &c.CaseNumber, &c.CreatedAt, &c.UpdatedAt, &c.SubmittedAt, &c.RoutedAt,
+		&responseDue, &correctionDue}, extra...)
 	if err := r.Scan(dest...); err != nil {
 		return c, err
 	}
 	c.ContestedAct.IssuedOn, c.ContestedAct.ReceivedOn = dateOrNil(issued), dateOrNil(received)
 	c.Pretrial.ComplaintFiledOn, c.Pretrial.DecisionReceivedOn = dateOrNil(filed), dateOrNil(decided)
+	c.ResponseDue, c.CorrectionDue = dateOrNil(responseDue), dateOrNil(correctionDue)
 	if c.CourtID != "" {
 		c.Routing = &claim.Routing{CourtID: c.CourtID, Rule: rule}
 		if err := json.Unmarshal(explanation, &c.Routing.Explanation); err != nil {
@@ -114,7 +117,7 @@ func loadClaim(ctx context.Context, q querier, id string, lock bool) (claim.Clai
 		return c, fmt.Errorf("load claim: %w", err)
 	}
 	rows, err := q.Query(ctx, `SELECT id::text, kind, name, size, content_type, sha256, uploaded_by, created_at, object_key, version_id
-		FROM documents WHERE claim_id = $1 ORDER BY created_at, id`, c.ID)
+		FROM documents WHERE claim_id = $1 AND response_id IS NULL ORDER BY created_at, id`, c.ID)
 	if err != nil {
 		return c, fmt.Errorf("load documents: %w", err)
 	}
@@ -275,7 +278,7 @@ func (db *DB) ClaimsOf(ctx context.Context, claimantIIN string, after *Cursor, l
 // DocumentsSize is the total size of a claim's documents.
 func (db *DB) DocumentsSize(ctx context.Context, claimID string) (int64, error) {
 	var n int64
-	err := db.Pool.QueryRow(ctx, `SELECT coalesce(sum(size), 0) FROM documents WHERE claim_id::text = $1`, claimID).Scan(&n)
+	err := db.Pool.QueryRow(ctx, `SELECT coalesce(sum(size), 0) FROM documents WHERE claim_id::text = $1 AND response_id IS NULL`, claimID).Scan(&n)
 	return n, err
 }
 
@@ -287,7 +290,7 @@ func (db *DB) AddDocument(ctx context.Context, claimID, claimantIIN string, d cl
 			return err
 		}
 		var total int64
-		if err := tx.QueryRow(ctx, `SELECT coalesce(sum(size), 0) FROM documents WHERE claim_id = $1`, claimID).Scan(&total); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT coalesce(sum(size), 0) FROM documents WHERE claim_id = $1 AND response_id IS NULL`, claimID).Scan(&total); err != nil {
 			return err
 		}
 		if total+d.Size > perClaim {
@@ -396,10 +399,7 @@ func (db *DB) Withdraw(ctx context.Context, id, claimantIIN string) (claim.Claim
 		if cur.ClaimantIIN != claimantIIN {
 			return ErrNotFound
 		}
-		switch cur.Status {
-		case claim.StatusSubmitted, claim.StatusValidating, claim.StatusRouted, claim.StatusNeedsCorrection,
-			claim.StatusLeftWithoutMotion, claim.StatusUnroutable:
-		default:
+		if _, err := claim.Next(cur.Status, "withdraw"); err != nil {
 			return ErrConflict
 		}
 		if _, err := tx.Exec(ctx, `UPDATE claims SET status = 'withdrawn', updated_at = now() WHERE id = $1`, id); err != nil {

@@ -42,8 +42,9 @@ func TestSubmitWritesStatusNumberAuditAndOutboxTogether(t *testing.T) {
 	if c.Status != claim.StatusSubmitted || !regexp.MustCompile(`^TLP-\d{4}-\d{6}$`).MatchString(c.Number) {
 		t.Fatalf("submitted claim = %s %q", c.Status, c.Number)
 	}
-	if after, _ := db.UnsentOutbox(ctx); after != before+1 {
-		t.Fatalf("outbox rows %d → %d, want one more", before, after)
+	// One row asks for validation, one for the "filed" notice.
+	if after, _ := db.UnsentOutbox(ctx); after != before+2 {
+		t.Fatalf("outbox rows %d → %d, want two more", before, after)
 	}
 	events, _ := db.ClaimEvents(ctx, id)
 	if len(events) != 2 || events[1].Event != "claim.submitted" {

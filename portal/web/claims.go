@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -137,10 +138,23 @@ func (s *Server) Submit(ctx context.Context, p *Principal, id string) (claim.Cla
 // requestBody reads a JSON body, refusing one over the limit.
 func (s *Server) requestBody(c *fiber.Ctx) ([]byte, error) {
 	if c.Request().Header.ContentLength() > maxJSONBody {
+		// The body stays unread: close the connection after the answer, or it would be read as
+		// the next request.
+		c.Context().SetConnectionClose()
 		return nil, s.tooLarge(c, maxJSONBody)
 	}
-	b := c.Body()
+	var b []byte
+	if r := c.Context().RequestBodyStream(); r != nil && c.Request().Header.ContentLength() < 0 {
+		// A chunked body of unknown length: read one byte past the limit, never all of it.
+		var err error
+		if b, err = io.ReadAll(io.LimitReader(r, maxJSONBody+1)); err != nil {
+			return nil, fiber.ErrBadRequest
+		}
+	} else {
+		b = c.Body()
+	}
 	if len(b) > maxJSONBody {
+		c.Context().SetConnectionClose()
 		return nil, s.tooLarge(c, maxJSONBody)
 	}
 	return b, nil

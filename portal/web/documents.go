@@ -26,7 +26,14 @@ const multipartOverhead = 64 << 10
 // UploadDocuments streams the request's multipart body to object storage: each `file` part goes
 // through SHA-256 and type sniffing on its way, never whole in memory. An optional `kind` field,
 // sent before or after the file, says what the documents are.
-func (s *Server) UploadDocuments(c *fiber.Ctx, p *Principal, claimID string) ([]claim.Document, error) {
+func (s *Server) UploadDocuments(c *fiber.Ctx, p *Principal, claimID string) (_ []claim.Document, err error) {
+	// A refused upload may leave the rest of the body unread on the connection: close it after the
+	// answer, or those bytes would be read as the next request.
+	defer func() {
+		if err != nil {
+			c.Context().SetConnectionClose()
+		}
+	}()
 	ctx := c.UserContext()
 	cl, err := s.DB.Claim(ctx, claimID)
 	if err != nil {

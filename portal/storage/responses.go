@@ -1,0 +1,97 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"talap/portal/claim"
+)
+
+// AddResponse records the respondent's response with its documents (already in storage), flags it
+// late when it comes after the due date, and tells the claimant. The claim must be with a court.
+func (db *DB) AddResponse(ctx context.Context, claimID, bodyBIN, actor, text string, docs []claim.Document, late func(claim.Claim) bool) (claim.Response, error) {
+	var r claim.Response
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		c, err := loadClaim(ctx, tx, claimID, true)
+		if err != nil {
+			return err
+		}
+		if c.RespondentBIN != bodyBIN || c.RoutedAt == nil {
+			return ErrNotFound
+		}
+		switch c.Status {
+		case claim.StatusRouted, claim.StatusRegistered, claim.StatusLeftWithoutMotion:
+		default:
+			return ErrConflict
+		}
+		r = claim.Response{BodyBIN: bodyBIN, Text: text, Late: late(c), SubmittedBy: actor, Documents: []claim.Document{}}
+		err = tx.QueryRow(ctx, `INSERT INTO responses (claim_id, body_bin, text, submitted_by, late) VALUES ($1, $2, $3, $4, $5)
+			RETURNING id::text, submitted_at`, claimID, bodyBIN, text, actor, r.Late).Scan(&r.ID, &r.SubmittedAt)
+		if err != nil {
+			return fmt.Errorf("record response: %w", err)
+		}
+		for _, d := range docs {
+			_, err := tx.Exec(ctx, `INSERT INTO documents (id, claim_id, response_id, kind, name, size, content_type, sha256, object_key, version_id, uploaded_by)
+				VALUES ($1, $2, $3, 'response', $4, $5, $6, $7, $8, $9, $10)`,
+				d.ID, claimID, r.ID, d.Name, d.Size, d.ContentType, d.SHA256, d.Key, d.VersionID, bodyBIN)
+			if err != nil {
+				return fmt.Errorf("record response document: %w", err)
+			}
+			d.Kind = "response"
+			r.Documents = append(r.Documents, d)
+		}
+		if err := appendAudit(ctx, tx, actor, "claim.response", claimID, map[string]any{"role": "respondent", "body_bin": bodyBIN, "late": r.Late, "documents": len(docs)}); err != nil {
+			return err
+		}
+		return addOutbox(ctx, tx, TaskNotify, NotifyPayload{ClaimID: claimID, Event: "response"})
+	})
+	return r, err
+}
+
+// Responses lists a claim's responses with their documents, oldest first.
+func (db *DB) Responses(ctx context.Context, claimID string) ([]claim.Response, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT id::text, body_bin, text, submitted_at, late, submitted_by FROM responses
+		WHERE claim_id::text = $1 ORDER BY submitted_at, id`, claimID)
+	if err != nil {
+		return nil, fmt.Errorf("responses: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (claim.Response, error) {
+		var x claim.Response
+		err := r.Scan(&x.ID, &x.BodyBIN, &x.Text, &x.SubmittedAt, &x.Late, &x.SubmittedBy)
+		return x, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		drows, err := db.Pool.Query(ctx, `SELECT id::text, kind, name, size, content_type, sha256, uploaded_by, created_at, object_key, version_id
+			FROM documents WHERE response_id::text = $1 ORDER BY created_at, id`, list[i].ID)
+		if err != nil {
+			return nil, err
+		}
+		list[i].Documents, err = pgx.CollectRows(drows, pgx.RowToStructByPos[claim.Document])
+		if err != nil {
+			return nil, err
+		}
+		if list[i].Documents == nil {
+			list[i].Documents = []claim.Document{}
+		}
+	}
+	return list, nil
+}
+
+// ResponseDocument finds a document of a claim's responses.
+func (db *DB) ResponseDocument(ctx context.Context, claimID, docID string) (claim.Document, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT id::text, kind, name, size, content_type, sha256, uploaded_by, created_at, object_key, version_id
+		FROM documents WHERE claim_id::text = $1 AND id::text = $2 AND response_id IS NOT NULL`, claimID, docID)
+	if err != nil {
+		return claim.Document{}, err
+	}
+	d, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[claim.Document])
+	if err == pgx.ErrNoRows {
+		return d, ErrNotFound
+	}
+	return d, err
+}
