@@ -36,3 +36,12 @@ lint:
 	@[ -x $(GOBIN)/staticcheck ] || go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	go vet ./...
 	$(GOBIN)/staticcheck ./...
+
+# The load test (cmd/loadtest) on a stack of its own (-start: own ports, database, queue, bucket),
+# at 8 then 32 virtual citizens for 30 s each, each followed by the bare-I/O baseline. Each run's
+# last line is: ratio=<portal/baseline> portal=<claims/s> baseline=<claims/s> p99_submit_ms=<n>
+bench:
+	@mkdir -p $(TALAP_STATE_DIR)/loadtest
+	go build -o $(TALAP_STATE_DIR)/loadtest/loadtest ./cmd/loadtest
+	$(TALAP_STATE_DIR)/loadtest/loadtest -start -concurrency 8 -duration 30s
+	$(TALAP_STATE_DIR)/loadtest/loadtest -start -concurrency 32 -duration 30s

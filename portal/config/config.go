@@ -56,6 +56,9 @@ type Config struct {
 	RemindBeforeDays  int           // working days before the response is due that the reminder goes out
 	ComplaintBodyDays int           // working days a complaint body has to decide (APPK Art. 99: 20; unverified)
 	StuckAfter        time.Duration // a claim in submitted/validating longer than this is sent through again
+	// CorrectionTimer, when set, checks a claim left without motion this long after the decision
+	// instead of at the end of its correction date: for tests and demonstrations only.
+	CorrectionTimer time.Duration
 
 	OutboxInterval time.Duration // how often the sweeper re-sends unsent outbox rows
 	TaskRetention  time.Duration // how long asynq keeps a finished task's id, so a re-send is a conflict
@@ -111,6 +114,7 @@ func load(getenv func(string) string) (Config, error) {
 		RemindBeforeDays:  r.integer("TALAP_REMIND_BEFORE_DAYS", 2),
 		ComplaintBodyDays: r.integer("TALAP_COMPLAINT_BODY_DAYS", 20),
 		StuckAfter:        r.duration("TALAP_STUCK_AFTER", 10*time.Minute),
+		CorrectionTimer:   r.optionalDuration("TALAP_CORRECTION_TIMER"),
 	}
 	// Secrets read after Env is known, since production has no defaults for them.
 	r.production = c.Env == "production"
@@ -191,6 +195,13 @@ func (r *reader) integer(name string, def int) int {
 		r.fail(name, fmt.Sprintf("must be a whole number, not %q", v))
 	}
 	return n
+}
+
+func (r *reader) optionalDuration(name string) time.Duration {
+	if r.getenv(name) == "" {
+		return 0
+	}
+	return r.duration(name, 0)
 }
 
 func (r *reader) float(name string, def float64) float64 {

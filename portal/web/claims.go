@@ -412,6 +412,20 @@ func (s *Server) claimJSON(c *fiber.Ctx, cl claim.Claim) fiber.Map {
 	if cl.CaseNumber != "" {
 		out["case_number"] = cl.CaseNumber
 	}
+	out["response_due"], out["correction_due"] = cl.ResponseDue, cl.CorrectionDue
+	if cl.RoutedAt != nil {
+		if responses, err := s.DB.Responses(ctx, cl.ID); err == nil {
+			out["responses"] = responses
+		}
+		if decisions, err := s.DB.Decisions(ctx, cl.ID); err == nil {
+			list := make([]fiber.Map, len(decisions))
+			for i, d := range decisions {
+				list[i] = fiber.Map{"action": d.Action, "reasons": d.Reasons, "reason": d.Text, "correction_due": dateString(d.CorrectionDue),
+					"from_court": d.FromCourt, "to_court": d.ToCourt, "decided_at": d.DecidedAt}
+			}
+			out["decisions"] = list
+		}
+	}
 	events, err := s.DB.ClaimEvents(ctx, cl.ID)
 	timeline := []fiber.Map{}
 	if err == nil {

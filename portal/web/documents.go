@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -59,52 +60,19 @@ func (s *Server) UploadDocuments(c *fiber.Ctx, p *Principal, claimID string) (_ 
 			return nil, s.tooLarge(c, limits.PerClaim)
 		}
 	}
-	mediaType, params, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
-	if err != nil || mediaType != fiber.MIMEMultipartForm || params["boundary"] == "" {
-		return nil, &Error{Status: fiber.StatusUnsupportedMediaType, Code: "multipart_required", Message: s.tr.T(langOf(c), "api.multipart_required")}
-	}
-	body := c.Context().RequestBodyStream()
-	if body == nil {
-		body = strings.NewReader(string(c.Body()))
-	}
-	mr := multipart.NewReader(body, params["boundary"])
 	kind := "evidence"
-	var stored []document.Stored
+	stored, err := s.receiveMultipart(c, claimID, limits.MaxSize(used), limits.PerClaim-used, map[string]*string{"kind": &kind}, func(field, value string) error {
+		if field == "kind" && !slices.Contains(claim.DocumentKinds, value) {
+			return s.fieldError(c, claim.FieldErrors{"kind": "unknown_document_kind"})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	cleanup := func() {
 		for _, st := range stored {
 			s.removeObject(st.Key, st.VersionID)
-		}
-	}
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			cleanup()
-			return nil, &Error{Status: fiber.StatusBadRequest, Code: "bad_multipart", Message: s.tr.T(langOf(c), "api.bad_multipart")}
-		}
-		switch part.FormName() {
-		case "kind":
-			b, _ := io.ReadAll(io.LimitReader(part, 64))
-			kind = strings.TrimSpace(string(b))
-			if !slices.Contains(claim.DocumentKinds, kind) {
-				cleanup()
-				return nil, s.fieldError(c, claim.FieldErrors{"kind": "unknown_document_kind"})
-			}
-		case "file":
-			max := limits.MaxSize(used)
-			st, err := document.Put(ctx, s.Store, claimID, part.FileName(), part, -1, max)
-			if err != nil {
-				cleanup()
-				return nil, s.documentError(c, err, max)
-			}
-			stored = append(stored, st)
-			used += st.Size
-		case "_csrf":
-			_, _ = io.Copy(io.Discard, io.LimitReader(part, 1024))
-		default:
-			_, _ = io.Copy(io.Discard, io.LimitReader(part, 1<<20))
 		}
 	}
 	if len(stored) == 0 {
@@ -121,6 +89,60 @@ func (s *Server) UploadDocuments(c *fiber.Ctx, p *Principal, claimID string) (_ 
 		docs = append(docs, d)
 	}
 	return docs, nil
+}
+
+// receiveMultipart streams a multipart request: each `file` part goes to object storage through
+// document.Put (at most perDoc bytes each, budget in all), and the small fields named in fields are
+// read into them, each checked by check. On any error, what was stored is removed.
+func (s *Server) receiveMultipart(c *fiber.Ctx, claimID string, perDoc, budget int64, fields map[string]*string, check func(field, value string) error) ([]document.Stored, error) {
+	mediaType, params, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	if err != nil || mediaType != fiber.MIMEMultipartForm || params["boundary"] == "" {
+		return nil, &Error{Status: fiber.StatusUnsupportedMediaType, Code: "multipart_required", Message: s.tr.T(langOf(c), "api.multipart_required")}
+	}
+	body := c.Context().RequestBodyStream()
+	if body == nil {
+		body = bytes.NewReader(c.Body())
+	}
+	mr := multipart.NewReader(body, params["boundary"])
+	var stored []document.Stored
+	fail := func(err error) ([]document.Stored, error) {
+		for _, st := range stored {
+			s.removeObject(st.Key, st.VersionID)
+		}
+		return nil, err
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return stored, nil
+		}
+		if err != nil {
+			return fail(&Error{Status: fiber.StatusBadRequest, Code: "bad_multipart", Message: s.tr.T(langOf(c), "api.bad_multipart")})
+		}
+		name := part.FormName()
+		if dst, ok := fields[name]; ok {
+			b, err := io.ReadAll(io.LimitReader(part, claim.MaxText*4+1))
+			if err != nil {
+				return fail(&Error{Status: fiber.StatusBadRequest, Code: "bad_multipart", Message: s.tr.T(langOf(c), "api.bad_multipart")})
+			}
+			*dst = strings.TrimSpace(string(b))
+			if err := check(name, *dst); err != nil {
+				return fail(err)
+			}
+			continue
+		}
+		if name != "file" {
+			_, _ = io.Copy(io.Discard, part)
+			continue
+		}
+		max := min(perDoc, budget)
+		st, err := document.Put(c.UserContext(), s.Store, claimID, part.FileName(), part, -1, max)
+		if err != nil {
+			return fail(s.documentError(c, err, max))
+		}
+		stored = append(stored, st)
+		budget -= st.Size
+	}
 }
 
 // documentError explains a refused file in the person's language.
@@ -170,7 +192,11 @@ func (s *Server) apiDownloadDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	for _, d := range cl.Documents {
+	docs := cl.Documents
+	if rd, err := s.DB.ResponseDocument(c.UserContext(), cl.ID, c.Params("doc")); err == nil {
+		docs = append(docs, rd)
+	}
+	for _, d := range docs {
 		if d.ID != c.Params("doc") {
 			continue
 		}

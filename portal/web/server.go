@@ -112,6 +112,10 @@ func New(d Deps) (*fiber.App, error) {
 	claims.Post("/:id/submit", s.mustBePerson, s.apiSubmit)
 	claims.Post("/:id/withdraw", s.mustBePerson, s.apiWithdraw)
 	claims.Get("/:id/receipt.pdf", s.apiReceipt)
+	claims.Post("/:id/responses", s.apiSubmitResponse)
+	claims.Post("/:id/decisions", s.mustBePerson, s.apiDecide)
+	api.Get("/courts/:court/queue", s.mustSignIn, s.apiCourtQueue)
+	api.Get("/bodies/:bin/claims", s.mustSignIn, s.apiBodyClaims)
 	app.Get("/verify/:number", s.verifyPage)
 
 	app.Get("/", s.home)
