@@ -365,6 +365,14 @@ func (s *Server) stepSave(c *fiber.Ctx) error {
 	}
 	later := c.FormValue("action") == "later"
 	answers, local := formAnswers(step, func(n string) string { return c.FormValue(n) }, cl)
+	if later {
+		// Saving for later does not insist on answers, only on answers that make sense.
+		for k, v := range local {
+			if !strings.HasPrefix(v, "form.") {
+				delete(local, k)
+			}
+		}
+	}
 	posted := formValues(cl)
 	for _, f := range formStepFields[step] {
 		posted[f] = c.FormValue(f)
@@ -374,26 +382,36 @@ func (s *Server) stepSave(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	if len(local) > 0 && !later {
-		// Nothing is saved; show every problem at once, the API's checks included.
-		if _, aerr := s.applyAnswers(ctx, cl.Draft, body); aerr != nil {
-			var fe claim.FieldErrors
-			if !errors.As(aerr, &fe) {
-				return aerr
-			}
-			for k, v := range fe {
-				if _, ok := local[k]; !ok {
-					local[k] = v
+	// Check everything first, so that every problem of the page is shown at once.
+	d, aerr := s.applyAnswers(ctx, cl.Draft, body)
+	fe := claim.FieldErrors{}
+	var apiFE claim.FieldErrors
+	if aerr != nil && !errors.As(aerr, &apiFE) {
+		return aerr
+	}
+	for k, v := range apiFE {
+		fe[k] = v
+	}
+	for k, v := range local {
+		fe[k] = v
+	}
+	if len(fe) > 0 {
+		// Nothing is saved: the page comes back with the person's input and what to fix.
+		if !later {
+			would := cl
+			would.Draft = d
+			for k, v := range formStepMissing(step, would) {
+				if _, ok := fe[k]; !ok {
+					fe[k] = v
 				}
 			}
 		}
-		return s.renderStep(c, cl, step, posted, local, fiber.StatusUnprocessableEntity)
+		return s.renderStep(c, cl, step, posted, fe, fiber.StatusUnprocessableEntity)
 	}
 	saved, err := s.UpdateDraft(ctx, principalOf(c), cl.ID, body)
-	var fe claim.FieldErrors
 	switch {
-	case errors.As(err, &fe):
-		return s.renderStep(c, cl, step, posted, fe, fiber.StatusUnprocessableEntity)
+	case errors.As(err, &apiFE):
+		return s.renderStep(c, cl, step, posted, apiFE, fiber.StatusUnprocessableEntity)
 	case errors.Is(err, storage.ErrConflict):
 		return c.Redirect(claimURL(cl.ID), fiber.StatusSeeOther)
 	case err != nil:

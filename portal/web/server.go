@@ -73,10 +73,13 @@ func New(d Deps) (*fiber.App, error) {
 		ErrorHandler:          s.handleError,
 		// Documents stream from the socket to object storage; small bodies stay in memory as usual.
 		StreamRequestBody: true,
-		BodyLimit:         maxJSONBody,
-		ReadTimeout:       10 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
-		ProxyHeader:       "",
+		// Without this fasthttp would parse a whole multipart upload (to memory and temporary files)
+		// before the handler runs; we stream it to object storage ourselves.
+		DisablePreParseMultipartForm: true,
+		BodyLimit:                    maxJSONBody,
+		ReadTimeout:                  10 * time.Minute,
+		IdleTimeout:                  2 * time.Minute,
+		ProxyHeader:                  "",
 	})
 	app.Use(s.requestID, s.recover, s.accessLog, s.language, s.securityHeaders)
 
@@ -144,6 +147,13 @@ func New(d Deps) (*fiber.App, error) {
 	admin.Get("/pipeline", s.pipelinePage)
 	admin.All("/queues*", s.queueMonitor())
 	app.Get("/notices", s.mustBePerson, s.noticesPage)
+	app.Get("/workspace", s.mustBePerson, s.workspacePage)
+	app.Get("/bodies/:bin/claims", s.mustBePerson, s.bodyPage)
+	app.Get("/courts/:court/queue", s.mustBePerson, s.queuePage)
+	app.Get("/claims/:id/decide", s.mustBePerson, s.decidePage)
+	app.Post("/claims/:id/decide", s.mustBePerson, s.decidePage)
+	app.Get("/claims/:id/respond", s.mustBePerson, s.respondPage)
+	app.Post("/claims/:id/respond", s.mustBePerson, s.respondPage)
 	app.Use(s.notFound)
 	return app, nil
 }
