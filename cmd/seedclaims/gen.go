@@ -135,28 +135,20 @@ func newGenerator(o options, now time.Time) (*generator, error) {
 	return g, nil
 }
 
-// citizenIINs makes n distinct valid IINs of people born 1950-1999.
+// citizenIINs makes n distinct valid IINs of people born 1950-1974: the i-th has its own birth date,
+// sex digit and serial, and numbers that admit no check digit are skipped.
 func citizenIINs(n int) []string {
+	const days = 9000
 	out := make([]string, 0, n)
 	for i := 0; len(out) < n; i++ {
-		day := i % 9000 // a date in 1950-1974, then the same dates with another serial
-		birth := time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, day)
-		century := 3 + i%2 // 3 a man, 4 a woman, born in the 1900s
-		serial := i / 9000
-		for ; ; serial += 10_000 {
-			if serial >= 10_000_000 {
-				panic("citizenIINs: out of serials")
-			}
-			s := fmt.Sprintf("%s%d%04d", birth.Format("060102"), century, serial%10_000)
-			// the serial's higher part, if any, moves the birth year by a century-free offset
-			if serial >= 10_000 {
-				b := birth.AddDate(25*(serial/10_000), 0, 0)
-				s = fmt.Sprintf("%s%d%04d", b.Format("060102"), century, serial%10_000)
-			}
-			if iin, ok := ident.Complete(s); ok {
-				out = append(out, iin)
-				break
-			}
+		birth := time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%days)
+		sex := 3 + (i/days)%2 // 3 a man, 4 a woman, born in the 1900s
+		serial := i / (2 * days)
+		if serial >= 10_000 {
+			panic("citizenIINs: too many citizens")
+		}
+		if iin, ok := ident.Complete(fmt.Sprintf("%s%d%04d", birth.Format("060102"), sex, serial)); ok {
+			out = append(out, iin)
 		}
 	}
 	return out
@@ -233,11 +225,8 @@ func (g *generator) row(i int) []any {
 	created := g.start.Add(time.Duration(float64(span) * float64(i) / float64(g.n)))
 	created = g.after(created, 0, 2*time.Hour)
 	iin := g.iins[0]
-	if g.heavyGap == 0 || i%g.heavyGap != g.heavyGap/2 {
+	if len(g.iins) > 1 && (g.heavyGap == 0 || i%g.heavyGap != g.heavyGap/2) {
 		iin = g.iins[1+g.rng.IntN(len(g.iins)-1)]
-	}
-	if len(g.iins) == 1 {
-		iin = g.iins[0]
 	}
 	st := g.status(g.now.Sub(created))
 	var (
@@ -297,15 +286,12 @@ func load(ctx context.Context, db *storage.DB, o options) error {
 	batches := make(chan [][]any, o.workers)
 	eg, ectx := errgroup.WithContext(ctx)
 	start := time.Now()
-	copied := make([]int, o.workers)
 	for w := 0; w < o.workers; w++ {
 		eg.Go(func() error {
 			for rows := range batches {
-				n, err := db.Pool.CopyFrom(ectx, pgx.Identifier{"claims"}, columns, pgx.CopyFromRows(rows))
-				if err != nil {
+				if _, err := db.Pool.CopyFrom(ectx, pgx.Identifier{"claims"}, columns, pgx.CopyFromRows(rows)); err != nil {
 					return fmt.Errorf("copy claims: %w", err)
 				}
-				copied[w] += int(n)
 			}
 			return nil
 		})
