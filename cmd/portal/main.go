@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	_ "net/http/pprof" // served only on TALAP_PPROF_ADDR
 	"os"
 	"os/signal"
 	"syscall"
@@ -111,6 +112,15 @@ func serve(ctx context.Context, cfg config.Config, db *storage.DB) error {
 	app, err := web.New(web.Deps{Config: cfg, DB: db, Redis: rdb, Store: store, Inspector: inspector, Log: log})
 	if err != nil {
 		return err
+	}
+	if cfg.PprofAddr != "" {
+		// Profiling is for operators only: its own listener, enabled by configuration.
+		go func() {
+			log.Warn("pprof enabled", "addr", cfg.PprofAddr)
+			if err := http.ListenAndServe(cfg.PprofAddr, nil); err != nil {
+				log.Error("pprof listener", "error", err)
+			}
+		}()
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.HTTPAddr) }()

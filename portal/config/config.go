@@ -60,6 +60,8 @@ type Config struct {
 	// instead of at the end of its correction date: for tests and demonstrations only.
 	CorrectionTimer time.Duration
 
+	PprofAddr string // when set, net/http/pprof listens here (e.g. 127.0.0.1:6060); off by default
+
 	OutboxInterval time.Duration // how often the sweeper re-sends unsent outbox rows
 	TaskRetention  time.Duration // how long asynq keeps a finished task's id, so a re-send is a conflict
 }
@@ -115,6 +117,7 @@ func load(getenv func(string) string) (Config, error) {
 		ComplaintBodyDays: r.integer("TALAP_COMPLAINT_BODY_DAYS", 20),
 		StuckAfter:        r.duration("TALAP_STUCK_AFTER", 10*time.Minute),
 		CorrectionTimer:   r.optionalDuration("TALAP_CORRECTION_TIMER"),
+		PprofAddr:         r.str("TALAP_PPROF_ADDR", ""),
 	}
 	// Secrets read after Env is known, since production has no defaults for them.
 	r.production = c.Env == "production"
