@@ -11,6 +11,17 @@ export TALAP_STARTED_FILE=$TALAP_STATE_DIR/started.$$
 infra/dev/services.sh up
 trap 'infra/dev/services.sh down' EXIT
 
+# Browser tests: Debian's Chromium and axe-core (pinned in infra/e2e/package-lock.json).
+if ! command -v chromium >/dev/null; then
+  echo "== installing chromium"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+if ! command -v npm >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null
+fi
+[ -f infra/e2e/node_modules/axe-core/axe.min.js ] || npm ci --prefix infra/e2e --no-audit --no-fund --silent
+
 start=$(date +%s)
 echo "== go vet and staticcheck"
 make --no-print-directory lint
