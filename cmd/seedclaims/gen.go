@@ -57,10 +57,13 @@ var (
 	flagCodes = []string{"late", "pretrial_missing", "duty_unpaid", "duplicate", "deadline_unknown"}
 )
 
-// columns are the claims columns the generator fills; the rest keep their defaults.
-var columns = []string{"id", "number", "claimant_iin", "status", "category", "kind", "respondent_bin", "subject",
-	"court_id", "routing_rule", "flags", "created_at", "updated_at", "submitted_at", "routed_at", "response_due",
-	"case_number", "registered_at", "decided_at", "correction_due"}
+// columns and responseColumns are the columns the generator fills; the rest keep their defaults.
+var (
+	responseColumns = []string{"id", "claim_id", "body_bin", "text", "submitted_by", "submitted_at", "late"}
+	columns         = []string{"id", "number", "claimant_iin", "status", "category", "kind", "respondent_bin", "subject",
+		"court_id", "routing_rule", "flags", "created_at", "updated_at", "submitted_at", "routed_at", "response_due",
+		"case_number", "registered_at", "decided_at", "correction_due"}
+)
 
 // generator makes claims in order of creation, so that the table's physical order follows time the
 // way a real one does.
@@ -70,13 +73,15 @@ type generator struct {
 	now      time.Time
 	start    time.Time
 	iins     []string // iins[0] is the heavy claimant
+	officers []string // who answers for the respondents
 	heavyGap int      // every heavyGap-th claim is the heavy claimant's, 0 for none
+	backlog  int      // percent of claims older than 45 days still waiting in a court's queue
 	courts   []string
 	weights  []int // cumulative court weights
 	bodies   []string
 	flags    []string // JSON flag arrays other than "[]"
 
-	numbered int            // claims given a number so far
+	numbered int             // claims given a number so far
 	cases    map[caseKey]int // last case number per court and year
 }
 
@@ -95,13 +100,15 @@ func newGenerator(o options, now time.Time) (*generator, error) {
 		return nil, err
 	}
 	g := &generator{
-		rng:   rand.New(rand.NewPCG(o.seed, 0x7a1a9)),
-		n:     o.claims,
-		now:   now,
-		start: now.Add(-span),
-		iins:  citizenIINs(o.citizens),
-		cases: map[caseKey]int{},
+		rng:     rand.New(rand.NewPCG(o.seed, 0x7a1a9)),
+		n:       o.claims,
+		now:     now,
+		start:   now.Add(-span),
+		cases:   map[caseKey]int{},
+		backlog: o.backlog,
 	}
+	people := citizenIINs(o.citizens + 50)
+	g.iins, g.officers = people[:o.citizens], people[o.citizens:]
 	if o.heavy > 0 && o.claims > 0 && o.citizens > 1 {
 		g.heavyGap = max(1, o.claims/o.heavy)
 	}
@@ -184,7 +191,7 @@ func (g *generator) uuid() [16]byte {
 }
 
 // status draws a claim's status from its age: recent claims are drafts or wait in a queue, old ones
-// have mostly been decided, with a backlog still routed.
+// have mostly been decided, with a backlog (g.backlog percent of them) still routed.
 func (g *generator) status(age time.Duration) string {
 	type share struct {
 		status string
@@ -198,7 +205,7 @@ func (g *generator) status(age time.Duration) string {
 		table = []share{{"draft", 10}, {"routed", 55}, {"left_without_motion", 8}, {"registered", 15},
 			{"returned", 7}, {"needs_correction", 2}, {"withdrawn", 2}, {"unroutable", 1}}
 	default:
-		table = []share{{"draft", 6}, {"routed", 8}, {"left_without_motion", 1}, {"registered", 57},
+		table = []share{{"draft", 6}, {"routed", g.backlog}, {"left_without_motion", 1}, {"registered", 65 - g.backlog},
 			{"returned", 20}, {"withdrawn", 5}, {"unroutable", 1}, {"needs_correction", 2}}
 	}
 	r := g.rng.IntN(100)
@@ -220,8 +227,8 @@ func (g *generator) after(t time.Time, lo, hi time.Duration) time.Time {
 	return t.Truncate(time.Microsecond)
 }
 
-// row makes the i-th claim in order of creation.
-func (g *generator) row(i int) []any {
+// row makes the i-th claim in order of creation, and the respondent's response to it if it has one.
+func (g *generator) row(i int) (claimRow, responseRow []any) {
 	created := g.start.Add(time.Duration(float64(span) * float64(i) / float64(g.n)))
 	created = g.after(created, 0, 2*time.Hour)
 	iin := g.iins[0]
@@ -230,13 +237,14 @@ func (g *generator) row(i int) []any {
 	}
 	st := g.status(g.now.Sub(created))
 	var (
-		number, court, caseNumber                   any
-		submitted, routed, registered, decided      any
-		responseDue, correctionDue                  any
-		rule                                        string
-		flags                                       = "[]"
-		respondent                                  = g.body()
-		updated                                     = created
+		number, court, caseNumber              any
+		submitted, routed, registered, decided any
+		responseDue, correctionDue             any
+		rule                                   string
+		flags                                  = "[]"
+		id                                     = g.uuid()
+		respondent                             = g.body()
+		updated                                = created
 	)
 	if st != "draft" {
 		sub := g.after(created, 10*time.Minute, 3*24*time.Hour)
@@ -252,7 +260,22 @@ func (g *generator) row(i int) []any {
 			c := g.court()
 			r := g.after(sub, 5*time.Second, 10*time.Minute)
 			court, routed, updated, rule = c, r, r, g.pick(rules)
-			responseDue = r.AddDate(0, 0, 14).Truncate(24 * time.Hour)
+			due := r.AddDate(0, 0, 14).Truncate(24 * time.Hour)
+			responseDue = due
+			// Half the queue and most decided claims have the respondent's answer.
+			pct := 70
+			switch st {
+			case "routed":
+				pct = 50
+			case "withdrawn":
+				pct = 20
+			}
+			if g.rng.IntN(100) < pct {
+				if at := g.after(r, 24*time.Hour, 20*24*time.Hour); at.Before(g.now) {
+					responseRow = []any{g.uuid(), id, respondent, "Отзыв ответчика: требования не признаём.",
+						g.pick(g.officers), at, at.After(due.Add(24 * time.Hour))}
+				}
+			}
 			switch st {
 			case "registered", "returned", "left_without_motion":
 				d := g.after(r, time.Hour, 20*24*time.Hour)
@@ -269,10 +292,13 @@ func (g *generator) row(i int) []any {
 			}
 		}
 	}
-	return []any{g.uuid(), number, iin, st, g.pick(categories), g.pick(kinds), respondent, g.pick(subjects),
+	return []any{id, number, iin, st, g.pick(categories), g.pick(kinds), respondent, g.pick(subjects),
 		court, rule, flags, created, updated, submitted, routed, responseDue,
-		caseNumber, registered, decided, correctionDue}
+		caseNumber, registered, decided, correctionDue}, responseRow
 }
+
+// batch is a run of claims and the responses to them, copied together.
+type batch struct{ claims, responses [][]any }
 
 // load generates the claims and copies them in batches over several connections, then sets the
 // claim-number sequence and the case counters past the generated numbers and analyses the table.
@@ -283,30 +309,39 @@ func load(ctx context.Context, db *storage.DB, o options) error {
 	}
 	log.Printf("loading %d claims of %d claimants (%d of them the heavy claimant's %s) with %d COPY connections",
 		o.claims, o.citizens, heavyCount(g), g.iins[0], o.workers)
-	batches := make(chan [][]any, o.workers)
+	batches := make(chan batch, o.workers)
 	eg, ectx := errgroup.WithContext(ctx)
 	start := time.Now()
 	for w := 0; w < o.workers; w++ {
 		eg.Go(func() error {
-			for rows := range batches {
-				if _, err := db.Pool.CopyFrom(ectx, pgx.Identifier{"claims"}, columns, pgx.CopyFromRows(rows)); err != nil {
+			for b := range batches {
+				if _, err := db.Pool.CopyFrom(ectx, pgx.Identifier{"claims"}, columns, pgx.CopyFromRows(b.claims)); err != nil {
 					return fmt.Errorf("copy claims: %w", err)
+				}
+				if _, err := db.Pool.CopyFrom(ectx, pgx.Identifier{"responses"}, responseColumns, pgx.CopyFromRows(b.responses)); err != nil {
+					return fmt.Errorf("copy responses: %w", err)
 				}
 			}
 			return nil
 		})
 	}
+	responses := 0
 	eg.Go(func() error {
 		defer close(batches)
 		for i := 0; i < o.claims; {
 			n := min(o.batch, o.claims-i)
-			rows := make([][]any, n)
-			for j := range rows {
-				rows[j] = g.row(i + j)
+			b := batch{claims: make([][]any, n)}
+			for j := range b.claims {
+				var resp []any
+				b.claims[j], resp = g.row(i + j)
+				if resp != nil {
+					b.responses = append(b.responses, resp)
+					responses++
+				}
 			}
 			i += n
 			select {
-			case batches <- rows:
+			case batches <- b:
 			case <-ectx.Done():
 				return ectx.Err()
 			}
@@ -319,7 +354,7 @@ func load(ctx context.Context, db *storage.DB, o options) error {
 	if err := eg.Wait(); err != nil {
 		return err
 	}
-	log.Printf("copied in %s; setting sequences and analysing", time.Since(start).Round(time.Millisecond))
+	log.Printf("copied %d claims and %d responses in %s; setting sequences and analysing", o.claims, responses, time.Since(start).Round(time.Millisecond))
 	if g.numbered > 0 {
 		if _, err := db.Pool.Exec(ctx, `SELECT setval('claim_number_seq', $1)`, g.numbered); err != nil {
 			return fmt.Errorf("claim number sequence: %w", err)
@@ -335,10 +370,10 @@ func load(ctx context.Context, db *storage.DB, o options) error {
 	// VACUUM as well as ANALYZE: it sets hint bits and the visibility map once, as autovacuum
 	// would have on a table that grew over two years, so the first measured reads do not pay for it.
 	vstart := time.Now()
-	if _, err := db.Pool.Exec(ctx, `VACUUM (ANALYZE) claims`); err != nil {
+	if _, err := db.Pool.Exec(ctx, `VACUUM (ANALYZE) claims, responses`); err != nil {
 		return fmt.Errorf("vacuum analyze: %w", err)
 	}
-	log.Printf("VACUUM (ANALYZE) claims took %s", time.Since(vstart).Round(time.Millisecond))
+	log.Printf("VACUUM (ANALYZE) claims, responses took %s", time.Since(vstart).Round(time.Millisecond))
 	return nil
 }
 

@@ -3,6 +3,8 @@ package main
 import (
 	"testing"
 	"time"
+
+	"talap/portal/ident"
 )
 
 func TestPercentile(t *testing.T) {
@@ -58,6 +60,9 @@ func TestCitizenIINs(t *testing.T) {
 			t.Fatalf("duplicate IIN %s", s)
 		}
 		seen[s] = true
+		if err := ident.ValidateIIN(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
 	}
 	if len(iins) != 30_000 {
 		t.Fatalf("got %d IINs", len(iins))

@@ -41,7 +41,7 @@ ALTER TABLE claims ADD COLUMN registered_at timestamptz;
 ALTER TABLE claims ADD COLUMN decided_at timestamptz;
 
 -- Queues: the court's routed claims oldest first; the body's claims by due date.
-CREATE INDEX claims_court_routed ON claims (court_id, routed_at, id) WHERE status IN ('routed', 'left_without_motion');
+CREATE INDEX claims_court_routed ON claims (court_id, routed_at, id) WHERE status = 'routed';
 CREATE INDEX claims_respondent_routed ON claims (respondent_bin, routed_at DESC, id DESC) WHERE routed_at IS NOT NULL;
 
 -- +goose Down
