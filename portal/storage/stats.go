@@ -15,10 +15,6 @@ import (
 // StatsDays is how many days of filings CourtStats gives, today (Almaty) included.
 const StatsDays = 90
 
-// AgeBuckets name the bands CourtStats.Waiting counts routed claims in, by whole days (Almaty
-// calendar days) since routing: 0–2, 3–5, 6–10 and more than 10.
-var AgeBuckets = [4]string{"0-2", "3-5", "6-10", "11+"}
-
 // Outcomes of a filed claim as the public statistics count them: everything not yet registered,
 // returned or withdrawn is pending.
 const (
@@ -38,7 +34,8 @@ type DayCount struct {
 type CourtStats struct {
 	ByStatus   map[string]int
 	ByCategory map[string]int // "" for a claim without a category
-	// Waiting counts the claims routed to the court and waiting for its decision, by AgeBuckets.
+	// Waiting counts the claims routed to the court and waiting for its decision by Almaty
+	// calendar days since routing: 0–2, 3–5, 6–10 and more than 10.
 	Waiting [4]int
 	// Registered is how many registered claims Median and P90 (submission to registration) are
 	// over; both are zero when it is.
@@ -132,9 +129,9 @@ func (db *DB) CourtStats(ctx context.Context, courtID string) (CourtStats, error
 
 // CourtCount is the number of claims filed with one court.
 type CourtCount struct {
-	ID    string
-	Name  lang.Text
-	Count int
+	ID         string
+	Name, City lang.Text
+	Count      int
 }
 
 // PublicStats is what anyone may see: counts of filed claims, never a claim or a person.
@@ -184,11 +181,11 @@ func (db *DB) PublicStats(ctx context.Context) (PublicStats, error) {
 		}
 		return rows.Err()
 	})
-	b.Queue(`SELECT id, name_kk, name_ru, name_en, active FROM courts ORDER BY id`).Query(func(rows pgx.Rows) error {
+	b.Queue(`SELECT id, name_kk, name_ru, name_en, city_kk, city_ru, city_en, active FROM courts ORDER BY id`).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var cc CourtCount
 			var active bool
-			if err := rows.Scan(&cc.ID, &cc.Name.KK, &cc.Name.RU, &cc.Name.EN, &active); err != nil {
+			if err := rows.Scan(&cc.ID, &cc.Name.KK, &cc.Name.RU, &cc.Name.EN, &cc.City.KK, &cc.City.RU, &cc.City.EN, &active); err != nil {
 				return err
 			}
 			cc.Count = counts[cc.ID]

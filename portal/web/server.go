@@ -120,6 +120,7 @@ func New(d Deps) (*fiber.App, error) {
 	api.Get("/courts/:court/queue", s.mustSignIn, s.apiCourtQueue)
 	api.Get("/bodies/:bin/claims", s.mustSignIn, s.apiBodyClaims)
 	app.Get("/verify/:number", s.verifyPage)
+	app.Get("/stats", s.statsPage)
 
 	app.Get("/", s.home)
 	app.Get("/claims", s.mustBePerson, s.claimsPage)
@@ -146,6 +147,7 @@ func New(d Deps) (*fiber.App, error) {
 	admin.Post("/memberships/:id/revoke", s.revokeMembership)
 	admin.Get("/pipeline", s.pipelinePage)
 	admin.All("/queues*", s.queueMonitor())
+	app.Get("/courts/:court/dashboard", s.mustBePerson, s.dashboardPage)
 	app.Get("/notices", s.mustBePerson, s.noticesPage)
 	app.Get("/workspace", s.mustBePerson, s.workspacePage)
 	app.Get("/bodies/:bin/claims", s.mustBePerson, s.bodyPage)
