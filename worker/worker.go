@@ -30,6 +30,8 @@ import (
 // ClaimPayload is the payload of every claim task.
 type ClaimPayload struct {
 	ClaimID string `json:"claim_id"`
+	// DecisionID, in a correction check, is the decision that left the claim without motion.
+	DecisionID int64 `json:"decision_id,omitempty"`
 }
 
 // Handlers processes tasks against the system of record. Every handler is idempotent: a task
@@ -79,7 +81,9 @@ func (h *Handlers) AutoReturn(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return err
 	}
-	returned, err := h.DB.AutoReturn(ctx, id, time.Now())
+	var p ClaimPayload
+	_ = json.Unmarshal(t.Payload(), &p) // claimID has checked it
+	returned, err := h.DB.AutoReturnFor(ctx, id, p.DecisionID, time.Now())
 	if err != nil {
 		return notFound(err, id)
 	}

@@ -68,9 +68,7 @@ func (db *DB) Decide(ctx context.Context, id, courtID, actor string, d Decision)
 			if _, err := tx.Exec(ctx, `UPDATE claims SET status = 'left_without_motion', correction_due = $2, decided_at = now(), updated_at = now() WHERE id = $1`, id, d.CorrectionDue); err != nil {
 				return fmt.Errorf("leave without motion: %w", err)
 			}
-			if err := addOutboxAt(ctx, tx, TaskAutoReturn, map[string]string{"claim_id": id}, d.CheckAt); err != nil {
-				return err
-			}
+			// The check for the correction is scheduled below, once the decision has its id.
 		case claim.ActionTransfer:
 			var exists bool
 			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM courts WHERE id = $1 AND active)`, d.ToCourt).Scan(&exists); err != nil {
@@ -92,9 +90,17 @@ func (db *DB) Decide(ctx context.Context, id, courtID, actor string, d Decision)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO decisions (claim_id, action, reasons, text, correction_due, from_court, to_court, decided_by)
-			VALUES ($1, $2, $3, $4, $5, $6, nullif($7, ''), $8)`, id, d.Action, reasons, d.Text, d.CorrectionDue, courtID, d.ToCourt, actor); err != nil {
+		var decisionID int64
+		if err := tx.QueryRow(ctx, `INSERT INTO decisions (claim_id, action, reasons, text, correction_due, from_court, to_court, decided_by)
+			VALUES ($1, $2, $3, $4, $5, $6, nullif($7, ''), $8) RETURNING id`, id, d.Action, reasons, d.Text, d.CorrectionDue, courtID, d.ToCourt, actor).Scan(&decisionID); err != nil {
 			return fmt.Errorf("record decision: %w", err)
+		}
+		if d.Action == claim.ActionLeaveWithoutMotion {
+			// The check names its decision: a claim corrected and left without motion again is
+			// checked by the new decision's task only, never early by the old one's.
+			if err := addOutboxAt(ctx, tx, TaskAutoReturn, map[string]any{"claim_id": id, "decision_id": decisionID}, d.CheckAt); err != nil {
+				return err
+			}
 		}
 		if err := appendAudit(ctx, tx, actor, "claim."+d.Action, id, map[string]any{"role": "court", "court_id": courtID, "reasons": d.Reasons, "to_court": d.ToCourt}); err != nil {
 			return err
@@ -111,6 +117,13 @@ func (db *DB) Decide(ctx context.Context, id, courtID, actor string, d Decision)
 // AutoReturn returns a claim left without motion that was not corrected by its due date. A claim
 // corrected (resubmitted) or decided meanwhile is left alone. It reports whether it returned it.
 func (db *DB) AutoReturn(ctx context.Context, id string, now time.Time) (bool, error) {
+	return db.AutoReturnFor(ctx, id, 0, now)
+}
+
+// AutoReturnFor is AutoReturn for the check scheduled by decision decisionID (0: any): if the
+// claim has had a later decision (it was corrected, resubmitted and left without motion again),
+// that decision's own check decides, and this one leaves the claim alone.
+func (db *DB) AutoReturnFor(ctx context.Context, id string, decisionID int64, now time.Time) (bool, error) {
 	returned := false
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		cur, err := loadClaim(ctx, tx, id, true)
@@ -119,6 +132,15 @@ func (db *DB) AutoReturn(ctx context.Context, id string, now time.Time) (bool, e
 		}
 		if cur.Status != claim.StatusLeftWithoutMotion {
 			return nil
+		}
+		if decisionID != 0 {
+			var latest int64
+			if err := tx.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM decisions WHERE claim_id = $1`, id).Scan(&latest); err != nil {
+				return fmt.Errorf("latest decision: %w", err)
+			}
+			if latest != decisionID {
+				return nil
+			}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE claims SET status = 'returned', decided_at = now(), updated_at = now() WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("auto return: %w", err)

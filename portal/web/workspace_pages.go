@@ -35,7 +35,7 @@ func (s *Server) bodyPage(c *fiber.Ctx) error {
 		items = items[:limit]
 	}
 	return s.render(c, "body_claims", fiber.Map{"Body": body, "Items": items, "Next": page["next_cursor"], "Filter": f,
-		"Statuses": []claim.Status{claim.StatusRouted, claim.StatusRegistered, claim.StatusLeftWithoutMotion, claim.StatusReturned, claim.StatusWithdrawn},
+		"Statuses":   []claim.Status{claim.StatusRouted, claim.StatusRegistered, claim.StatusLeftWithoutMotion, claim.StatusReturned, claim.StatusWithdrawn},
 		"Categories": claim.Categories, "DueBefore": c.Query("due_before")})
 }
 

@@ -127,7 +127,9 @@ func (s *Server) Decide(c *fiber.Ctx, p *Principal, claimID string, in DecisionI
 		if len(in.Reasons) == 0 && d.Text == "" {
 			fe["reasons"] = "required"
 		}
-		due, err := time.ParseInLocation(time.DateOnly, in.CorrectionDue, calendar.Almaty())
+		// A date at 00:00 UTC, as calendar.AlmatyDate gives today: parsed at Almaty midnight it
+		// would fall on the day before, and today would be refused.
+		due, err := calendar.ParseDate(in.CorrectionDue)
 		switch {
 		case in.CorrectionDue == "":
 			fe["correction_due"] = "required"
