@@ -83,6 +83,9 @@
         panel.className = "deadline deadline-" + d.level;
         panel.querySelector("[data-deadline-heading]").textContent = d.heading || "";
         panel.querySelector("[data-deadline-text]").textContent = d.text || "";
+        var advice = panel.querySelector("[data-deadline-advice]");
+        advice.textContent = d.advice || "";
+        advice.hidden = !d.advice;
         var note = panel.querySelector("[data-deadline-note]");
         note.textContent = d.note || "";
         note.hidden = !d.note;

@@ -268,6 +268,85 @@ func (a *apiClient) uploadChunked(claimID string, parts ...filePart) (*http.Resp
 	return a.do(http.MethodPost, "/api/v1/claims/"+claimID+"/documents", struct{ io.Reader }{bytes.NewReader(body)}, "Content-Type", ct)
 }
 
+// raw sends a request that the server is expected to refuse before reading all of its body, over
+// a connection of its own: the body is written in the background while the answer is read.
+// (A server that answers early and closes the connection with the body unread makes the kernel
+// reset it; net/http's client, still writing, then reports the reset instead of the answer, as a
+// browser would not.) With chunked, the body is sent in chunks with no Content-Length.
+func (a *apiClient) raw(method, path, contentType string, body []byte, chunked bool) (*http.Response, []byte) {
+	a.t.Helper()
+	u, err := url.Parse(a.base)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(20 * time.Second))
+	var head bytes.Buffer
+	fmt.Fprintf(&head, "%s %s HTTP/1.1\r\nHost: %s\r\nAccept: application/json\r\nAccept-Language: en\r\nContent-Type: %s\r\n", method, path, u.Host, contentType)
+	if a.hc.Jar != nil {
+		for _, ck := range a.hc.Jar.Cookies(u) {
+			fmt.Fprintf(&head, "Cookie: %s=%s\r\n", ck.Name, ck.Value)
+		}
+	}
+	if a.csrf != "" {
+		fmt.Fprintf(&head, "X-CSRF-Token: %s\r\n", a.csrf)
+	}
+	if chunked {
+		head.WriteString("Transfer-Encoding: chunked\r\n\r\n")
+	} else {
+		fmt.Fprintf(&head, "Content-Length: %d\r\n\r\n", len(body))
+	}
+	go func() {
+		// Write errors are expected once the server has answered and closed.
+		if _, err := conn.Write(head.Bytes()); err != nil {
+			return
+		}
+		if !chunked {
+			_, _ = conn.Write(body)
+			return
+		}
+		for rest := body; len(rest) > 0; {
+			n := min(len(rest), 32<<10)
+			if _, err := fmt.Fprintf(conn, "%x\r\n%s\r\n", n, rest[:n]); err != nil {
+				return
+			}
+			rest = rest[n:]
+		}
+		_, _ = conn.Write([]byte("0\r\n\r\n"))
+	}()
+	req, _ := http.NewRequest(method, a.base+path, nil)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), req)
+	if err != nil {
+		a.t.Fatalf("%s %s: no answer: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		a.t.Fatalf("%s %s: reading the answer: %v", method, path, err)
+	}
+	return resp, out
+}
+
+// rawUpload is raw for a multipart upload.
+func (a *apiClient) rawUpload(claimID string, chunked bool, parts ...filePart) (*http.Response, []byte) {
+	a.t.Helper()
+	ct, body := multipartBody(a.t, parts...)
+	return a.raw(http.MethodPost, "/api/v1/claims/"+claimID+"/documents", ct, body, chunked)
+}
+
+// closes checks that the server closes a connection whose request body it left unread, so that
+// the rest of the body is never read as another request.
+func closes(t *testing.T, resp *http.Response) {
+	t.Helper()
+	if !resp.Close {
+		t.Errorf("%s %s: the connection stays open after a refusal that left the body unread", resp.Request.Method, resp.Request.URL.Path)
+	}
+}
+
 type docOut struct {
 	ID          string `json:"id"`
 	Kind        string `json:"kind"`
@@ -700,16 +779,22 @@ func TestBadClaimInputIs422WithFields(t *testing.T) {
 		wantError(t, resp, body, 400, "malformed_json")
 	}
 
-	big := `{"grounds": "` + strings.Repeat("a", 1<<20) + `"}`
-	resp, body = a.json(http.MethodPost, "/api/v1/claims", big)
+	big := []byte(`{"grounds": "` + strings.Repeat("a", 1<<20) + `"}`)
+	resp, body = a.raw(http.MethodPost, "/api/v1/claims", "application/json", big, false)
 	if e := wantError(t, resp, body, 413, "too_large"); !strings.Contains(e.Message, "1 MiB") {
 		t.Errorf("413 message %q does not name the 1 MiB limit", e.Message)
 	}
-	resp, body = a.json(http.MethodPatch, "/api/v1/claims/"+draft.ID, big)
+	closes(t, resp)
+	resp, body = a.raw(http.MethodPatch, "/api/v1/claims/"+draft.ID, "application/json", big, false)
 	wantError(t, resp, body, 413, "too_large")
-	// With no Content-Length the limit holds too, and the connection is still usable afterwards.
-	resp, body = a.json(http.MethodPost, "/api/v1/claims", struct{ io.Reader }{strings.NewReader(big)})
+	closes(t, resp)
+	// With no Content-Length the limit holds too.
+	resp, body = a.raw(http.MethodPost, "/api/v1/claims", "application/json", big, true)
 	wantError(t, resp, body, 413, "too_large")
+	closes(t, resp)
+	// Just under the limit is read.
+	resp, body = a.json(http.MethodPatch, "/api/v1/claims/"+draft.ID, `{"grounds": "`+strings.Repeat("a", 1<<20-100)+`"}`)
+	wantError(t, resp, body, 422, "invalid", "grounds")
 
 	// None of the refused changes reached the draft.
 	if got := a.getClaim(draft.ID); got.Subject != "kept as it is" || got.Category != "" || got.Grounds != "" || got.Claimant.Email != "" {
@@ -864,15 +949,19 @@ func TestDocumentSizeLimits(t *testing.T) {
 	cl := a.newDraft(map[string]any{"subject": "limits"})
 
 	// Content-Length already over the limit: refused before the body is read.
-	resp, body := a.upload(cl.ID, file("big.pdf", pdfOfSize(1<<20+100<<10)))
+	resp, body := a.rawUpload(cl.ID, false, file("big.pdf", pdfOfSize(1<<20+100<<10)))
 	if e := wantError(t, resp, body, 413, "too_large"); !strings.Contains(e.Message, "1 MiB") {
 		t.Errorf("413 message %q does not name the 1 MiB limit", e.Message)
 	}
+	closes(t, resp)
 	// No Content-Length: refused as soon as the stream passes the limit.
-	resp, body = a.uploadChunked(cl.ID, file("big.pdf", pdfOfSize(1<<20+1)))
+	resp, body = a.rawUpload(cl.ID, true, file("big.pdf", pdfOfSize(1<<20+1)))
 	if e := wantError(t, resp, body, 413, "too_large"); !strings.Contains(e.Message, "1 MiB") {
 		t.Errorf("413 message %q does not name the 1 MiB limit", e.Message)
 	}
+	closes(t, resp)
+	resp, body = a.rawUpload(cl.ID, true, file("bigger.pdf", pdfOfSize(3<<20)))
+	wantError(t, resp, body, 413, "too_large")
 	// Exactly at the limit is fine.
 	exact := pdfOfSize(1 << 20)
 	if doc := a.doc(a.uploadChunked(cl.ID, file("exact.pdf", exact))); doc.Size != 1<<20 || doc.SHA256 != sha256Hex(exact) {
@@ -880,12 +969,14 @@ func TestDocumentSizeLimits(t *testing.T) {
 	}
 	a.doc(a.upload(cl.ID, file("second.pdf", pdfOfSize(900<<10))))
 	// The claim now holds 1.88 MiB of 2 MiB: another 900 KiB is over the claim's total.
-	resp, body = a.upload(cl.ID, file("third.pdf", pdfOfSize(900<<10)))
+	resp, body = a.rawUpload(cl.ID, false, file("third.pdf", pdfOfSize(900<<10)))
 	if e := wantError(t, resp, body, 413, "too_large"); !strings.Contains(e.Message, "2 MiB") {
 		t.Errorf("413 message %q does not name the 2 MiB limit", e.Message)
 	}
-	resp, body = a.uploadChunked(cl.ID, file("third.pdf", pdfOfSize(900<<10)))
+	closes(t, resp)
+	resp, body = a.rawUpload(cl.ID, true, file("third.pdf", pdfOfSize(900<<10)))
 	wantError(t, resp, body, 413, "too_large")
+	closes(t, resp)
 	if got := a.getClaim(cl.ID); len(got.Documents) != 2 {
 		t.Fatalf("documents after refusals = %d, want 2", len(got.Documents))
 	}

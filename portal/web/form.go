@@ -203,11 +203,11 @@ func formAnswers(step string, get func(string) string, cl claim.Claim) (map[stri
 		v := strings.TrimSpace(get(field))
 		a[field] = v
 		if v == "" {
-			fe[field] = "required"
+			fe[field] = "form.err.choose_" + field
 		}
 	}
 	switch step {
-	case "category", "kind", "respondent_bin":
+	case "category", "kind":
 		choose(step)
 	case "respondent":
 		choose("respondent_bin")
@@ -368,7 +368,7 @@ func (s *Server) stepSave(c *fiber.Ctx) error {
 	if later {
 		// Saving for later does not insist on answers, only on answers that make sense.
 		for k, v := range local {
-			if !strings.HasPrefix(v, "form.") {
+			if v != "form.err.amount" {
 				delete(local, k)
 			}
 		}
@@ -459,7 +459,7 @@ type docView struct {
 func (s *Server) docViews(l string, cl claim.Claim) []docView {
 	out := make([]docView, len(cl.Documents))
 	for i, d := range cl.Documents {
-		out[i] = docView{ID: d.ID, Name: d.Name, Kind: s.tr.T(l, "doctype."+d.Kind), Size: humanSize(d.Size), Bytes: d.Size,
+		out[i] = docView{ID: d.ID, Name: d.Name, Kind: s.tr.T(l, "doctype."+d.Kind), Size: s.formSize(l, d.Size), Bytes: d.Size,
 			SHA256: d.SHA256, URL: "/api/v1/claims/" + cl.ID + "/documents/" + d.ID}
 	}
 	return out
@@ -514,17 +514,18 @@ func (s *Server) renderStep(c *fiber.Ctx, cl claim.Claim, step string, v map[str
 				opts[j].ID = radioID("respondent_bin", j)
 			}
 			data["Bodies"], data["Q"], data["Searched"] = opts, q, q != ""
+			data["More"] = len(bodies) == 25
 		case "act":
 			data["ActRequired"] = cl.Kind == "challenge" || cl.Kind == "coercion" || cl.Kind == ""
 			data["KindLabel"] = s.tr.T(l, "kind."+cl.Kind)
-			data["Deadline"] = s.formDeadline(l, cl.Draft, time.Now())
+			data["Deadline"] = s.stepDeadline(l, cl)
 		case "pretrial":
 			ch, err := seed.LoadChoices()
 			if err != nil {
 				return err
 			}
 			data["Reasons"] = choiceOptions(l, ch.PretrialReasons, "f-pretrial")
-			data["Deadline"] = s.formDeadline(l, cl.Draft, time.Now())
+			data["Deadline"] = s.stepDeadline(l, cl)
 		case "contacts":
 			groups, err := placeGroups(l)
 			if err != nil {
@@ -649,6 +650,7 @@ type deadlineView struct {
 	Level   string `json:"level"` // ok, soon, late or warn (no filing period runs yet)
 	Heading string `json:"heading"`
 	Text    string `json:"text"`
+	Advice  string `json:"advice,omitempty"`
 	Note    string `json:"note,omitempty"`
 }
 
@@ -683,10 +685,15 @@ func (s *Server) formDeadline(l string, d claim.Draft, now time.Time) *deadlineV
 	v := &deadlineView{Text: res.Explanation.In(l)}
 	today := calendar.AlmatyDate(now)
 	switch {
+	case !res.Applicable && d.Pretrial.ExemptReason == "":
+		// The pre-trial question is not answered yet: nothing to warn about so far.
+		return nil
 	case !res.Applicable:
 		v.Level, v.Heading = "warn", s.tr.T(l, "form.deadline.pretrial_missing")
+		v.Advice = s.tr.T(l, "form.deadline.pretrial_advice")
 	case today.After(res.LastDay):
 		v.Level, v.Heading = "late", s.tr.T(l, "form.deadline.late", "Date", s.fmtDate(l, res.LastDay))
+		v.Advice = s.tr.T(l, "form.deadline.late_advice")
 	default:
 		days := int(res.LastDay.Sub(today).Hours() / 24)
 		v.Level, v.Heading = "ok", s.tr.T(l, "form.deadline.ok", "Date", s.fmtDate(l, res.LastDay), "Days", days)
@@ -775,6 +782,25 @@ func formatMoney(l string, v float64) string {
 		b.WriteString(strconv.FormatInt(frac, 10))
 	}
 	return b.String() + "\u00a0₸"
+}
+
+// formSize writes a file size as people read it: "1,2 МБ", "340 KB", "512 bytes".
+func (s *Server) formSize(l string, n int64) string {
+	num := func(v float64) string {
+		out := strconv.FormatFloat(v, 'f', 1, 64)
+		out = strings.TrimSuffix(out, ".0")
+		if l != "en" {
+			out = strings.ReplaceAll(out, ".", ",")
+		}
+		return out
+	}
+	switch {
+	case n >= 1<<20:
+		return s.tr.T(l, "form.size.mb", "N", num(float64(n)/(1<<20)))
+	case n >= 1<<10:
+		return s.tr.T(l, "form.size.kb", "N", num(float64(n)/(1<<10)))
+	}
+	return s.tr.T(l, "form.size.bytes", "N", n)
 }
 
 // checkRow is one answer on the check page.
@@ -875,7 +901,11 @@ func (s *Server) checkData(c *fiber.Ctx, cl claim.Claim, data fiber.Map) error {
 	you := []checkRow{row("claimant.residence_kato", placeName(l, d.Claimant.ResidenceKATO)), row("claimant.phone", d.Claimant.Phone),
 		row("claimant.email", d.Claimant.Email), row("hear_at_residence", yes(d.HearAtResidence))}
 	if d.Category == "land" {
-		you = append(you, row("property_kato", placeName(l, d.PropertyKATO)))
+		r := row("property_kato", placeName(l, d.PropertyKATO))
+		if d.PropertyKATO == "" {
+			r.Value = T("form.check.not_given")
+		}
+		you = append(you, r)
 	}
 	you = append(you, row("claim_amount", amount))
 	if d.ClaimAmount == nil {
@@ -902,8 +932,40 @@ func (s *Server) checkData(c *fiber.Ctx, cl claim.Claim, data fiber.Map) error {
 	}
 	missing, _ := s.formErrors(l, cl.ID, "", s.formMessages(l, Missing(cl)))
 	data["Missing"] = missing
-	data["Deadline"] = s.formDeadline(l, d, time.Now())
+	data["Deadline"] = s.stepDeadline(l, cl)
+	if cl.Status != claim.StatusDraft {
+		// Correcting a filed claim: say again what the court or the checks asked for.
+		for _, n := range cl.Problems {
+			data["Problems"] = append(asStrings(data["Problems"]), n.Message.In(l))
+		}
+		if cl.CorrectionDue != nil {
+			data["CorrectionDue"] = s.fmtDate(l, cl.CorrectionDue.Time)
+		}
+		if cl.RoutedAt != nil {
+			decisions, err := s.decisionViews(c, cl)
+			if err != nil {
+				return err
+			}
+			if len(decisions) > 0 {
+				data["LastDecision"] = decisions[0]
+			}
+		}
+	}
 	return nil
+}
+
+func asStrings(v any) []string {
+	s, _ := v.([]string)
+	return s
+}
+
+// stepDeadline is the deadline hint for a draft; a claim being corrected was filed already, so
+// a period counted to today would mislead.
+func (s *Server) stepDeadline(l string, cl claim.Claim) *deadlineView {
+	if cl.Status != claim.StatusDraft {
+		return nil
+	}
+	return s.formDeadline(l, cl.Draft, time.Now())
 }
 
 // submitClaim files the claim from the check page. A second click, or a claim already filed, just
@@ -995,7 +1057,7 @@ func (s *Server) documentsData(c *fiber.Ctx, cl claim.Claim, data fiber.Map) {
 	}
 	data["DocKinds"], data["UploadKind"] = opts, kind
 	data["CanRemove"] = cl.Status == claim.StatusDraft
-	data["DocLimit"], data["ClaimLimit"] = humanSize(s.Config.DocumentMax), humanSize(s.Config.ClaimDocsMax)
+	data["DocLimit"], data["ClaimLimit"] = s.formSize(l, s.Config.DocumentMax), s.formSize(l, s.Config.ClaimDocsMax)
 	data["UploadAction"] = "/claims/" + cl.ID + "/documents?_csrf=" + principalOf(c).CSRF
 	if formFrom(c) == "check" {
 		data["UploadAction"] = data["UploadAction"].(string) + "&from=check"

@@ -5,6 +5,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -21,6 +22,10 @@ import (
 	"github.com/go-pdf/fpdf"
 
 	"talap/infra/seed"
+	"talap/portal/claim"
+	"talap/portal/lang"
+	"talap/portal/storage"
+	"talap/portal/testenv"
 )
 
 // formUser is a signed-in person with a browser that has no JavaScript.
@@ -100,6 +105,39 @@ func (u *formUser) upload(claimID, kind, name string, data []byte) (*http.Respon
 	return u.do(req)
 }
 
+// formClaim is the part of the API's claim the form tests read.
+type formClaim struct {
+	Number   string `json:"number"`
+	Status   string `json:"status"`
+	Timeline []struct {
+		Event string `json:"event"`
+	} `json:"timeline"`
+}
+
+func (c formClaim) events(name string) int {
+	n := 0
+	for _, e := range c.Timeline {
+		if e.Event == name {
+			n++
+		}
+	}
+	return n
+}
+
+func (u *formUser) apiClaim(id string) formClaim {
+	u.t.Helper()
+	resp, err := u.c.Get(u.p.URL + "/api/v1/claims/" + id)
+	if err != nil {
+		u.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var c formClaim
+	if err := json.NewDecoder(resp.Body).Decode(&c); err != nil || resp.StatusCode != http.StatusOK {
+		u.t.Fatalf("API claim %s: %d %v", id, resp.StatusCode, err)
+	}
+	return c
+}
+
 var formClaimPath = regexp.MustCompile(`^/claims/([0-9a-f-]{36})/step/category$`)
 
 // newDraft presses "Start a new claim" and returns the draft's id.
@@ -177,8 +215,13 @@ func (u *formUser) fillDraft(id string) [][]byte {
 	u.step(id, "kind", url.Values{"kind": {"challenge"}}, base+"act")
 	page = u.step(id, "act", url.Values{"contested_act.number": {"12-3/456"}, "contested_act.issued_on": {formDay(40)},
 		"contested_act.received_on": {formDay(35)}, "act_electronic": {"on"}}, base+"pretrial")
-	if !strings.Contains(page, "deadline deadline-warn") {
-		t.Errorf("pretrial page after the act: no pre-trial warning from the saved act dates")
+	if strings.Contains(page, "deadline deadline-") {
+		t.Errorf("pretrial page warns before the pre-trial question is answered")
+	}
+	// "I did not complain" is allowed, with a warning that never blocks.
+	u.step(id, "pretrial", url.Values{"pretrial": {"not_filed"}}, base+"details")
+	if _, page = u.get(base + "pretrial"); !strings.Contains(page, "deadline deadline-warn") || !regexp.MustCompile(`value="not_filed"[^>]*checked`).MatchString(page) {
+		t.Errorf("pretrial page after \"not filed\": no pre-trial warning or the answer is not kept")
 	}
 	u.step(id, "pretrial", url.Values{"pretrial": {"complained"}, "pretrial.complaint_filed_on": {formDay(30)},
 		"pretrial.decision_received_on": {formDay(10)}}, base+"details")
@@ -293,28 +336,8 @@ func TestFormWalkThroughEveryStepWithoutJavaScript(t *testing.T) {
 		t.Error("no number on the claim page")
 	}
 	// Filed once: one submitted event, one claim with the number in the list.
-	req, _ := http.NewRequest(http.MethodGet, p.URL+"/api/v1/claims/"+id, nil)
-	r, err := u.c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cl struct {
-		Number   string `json:"number"`
-		Status   string `json:"status"`
-		Timeline []struct {
-			Event string `json:"event"`
-		} `json:"timeline"`
-	}
-	_ = json.NewDecoder(r.Body).Decode(&cl)
-	r.Body.Close()
-	submitted := 0
-	for _, e := range cl.Timeline {
-		if e.Event == "claim.submitted" {
-			submitted++
-		}
-	}
-	if cl.Number != numbers[0] || submitted != 1 {
-		t.Fatalf("after double submit: number %s, %d submitted events (%+v)", cl.Number, submitted, cl)
+	if cl := u.apiClaim(id); cl.Number != numbers[0] || cl.events("claim.submitted") != 1 {
+		t.Fatalf("after double submit: number %s, %d submitted events", cl.Number, cl.events("claim.submitted"))
 	}
 	_, page = u.get("/claims")
 	if n := strings.Count(page, `<a href="/claims/`+id+`">`+numbers[0]+`</a>`); n != 1 {
@@ -323,6 +346,35 @@ func TestFormWalkThroughEveryStepWithoutJavaScript(t *testing.T) {
 	// Wizard pages of a filed claim lead to the claim page: it cannot be edited any more.
 	if resp, _ := u.get("/claims/" + id + "/step/details"); resp.Request.URL.Path != "/claims/"+id {
 		t.Errorf("step of a filed claim: at %s", resp.Request.URL)
+	}
+
+	// The pipeline finds a problem: the claimant corrects it in the form and resubmits under the
+	// same number.
+	ctx := context.Background()
+	db := testenv.Get(t).DB
+	if _, ok, err := db.StartValidation(ctx, id); err != nil || !ok {
+		t.Fatalf("start validation: %v %v", ok, err)
+	}
+	problem := claim.Notice{Code: "demands_unclear", Message: lang.Text{KK: "Талапты нақтылаңыз.", RU: "Уточните требования.", EN: "Make the demands clearer."}}
+	if out, err := db.FinishValidation(ctx, id, []claim.Notice{problem}, nil); err != nil || out != storage.ValidationNeedsCorrection {
+		t.Fatalf("finish validation: %q %v", out, err)
+	}
+	_, page = u.get("/claims/" + id + "?lang=en")
+	if !strings.Contains(page, "Make the demands clearer.") || !strings.Contains(page, `href="/claims/`+id+`/step/check"`) {
+		t.Fatalf("claim page needing correction lacks the problem or the correct link")
+	}
+	_, page = u.get("/claims/" + id + "/step/check")
+	if !strings.Contains(page, `action="/claims/`+id+`/submit"`) {
+		t.Fatal("check page of a claim to correct has no submit form")
+	}
+	u.step(id, "details", url.Values{"subject": {"Отказ в постановке в очередь на жильё"}, "grounds": {"Акимат отказал."},
+		"demands": {"Отменить решение № 12-3/456 и обязать поставить меня в очередь."}, "from": {"check"}}, "/claims/"+id+"/step/check")
+	resp, page = u.post("/claims/"+id+"/submit", nil)
+	if resp.Request.URL.Path != "/claims/"+id || formNumber.FindString(page) != numbers[0] {
+		t.Fatalf("resubmit: at %s, number %q, want %s", resp.Request.URL, formNumber.FindString(page), numbers[0])
+	}
+	if cl := u.apiClaim(id); cl.Number != numbers[0] || cl.Status != "submitted" || cl.events("claim.resubmitted") != 1 || cl.events("claim.submitted") != 1 {
+		t.Errorf("after resubmission: %s %s, %d resubmitted events", cl.Number, cl.Status, cl.events("claim.resubmitted"))
 	}
 
 	// Withdrawal asks first, then withdraws.
@@ -372,7 +424,7 @@ func TestFormShowsErrorsBesideFieldsAndKeepsInput(t *testing.T) {
 		status int
 		want   []string
 	}{
-		{"category", url.Values{}, 422, []string{`href="#f-category"`, "Answer this question."}},
+		{"category", url.Values{}, 422, []string{`href="#f-category"`, "Choose what the dispute is about."}},
 		{"category", url.Values{"category": {"cars"}}, 422, []string{`href="#f-category"`, "Choose housing, tax or land."}},
 		{"respondent", url.Values{"respondent_bin": {"123456789012"}}, 422, []string{`href="#f-respondent_bin"`}},
 		{"pretrial", url.Values{"pretrial": {"complained"}}, 422, []string{`href="#f-pretrial-complaint_filed_on"`}},

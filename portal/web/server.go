@@ -64,7 +64,8 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	s := &Server{Deps: d, tr: tr, pages: pg, signer: signer,
 		sessions: session.New(d.Redis, d.Config.SessionIdle, d.Config.SessionAbsolute),
-		limiter:  ratelimit.New(d.Redis)}
+		// The queue name identifies the deployment; test packages each have their own.
+		limiter: ratelimit.New(d.Redis, d.Config.Queue)}
 	s.metrics = newMetrics(prometheus.NewRegistry(), d)
 
 	app := fiber.New(fiber.Config{
@@ -203,8 +204,16 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	if wantsHTML(c) {
 		heading, text := "error.internal", "error.internal_text"
-		if apiErr.Status == fiber.StatusNotFound {
+		switch apiErr.Status {
+		case fiber.StatusNotFound:
 			heading, text = "error.not_found", "error.not_found_text"
+		case fiber.StatusTooManyRequests:
+			heading, text = "error.rate_limited", "api.rate_limited"
+		case fiber.StatusForbidden:
+			heading, text = "error.forbidden", "api.forbidden"
+		case fiber.StatusRequestEntityTooLarge, fiber.StatusUnsupportedMediaType, fiber.StatusUnprocessableEntity, fiber.StatusConflict, fiber.StatusBadRequest:
+			c.Status(apiErr.Status)
+			return s.render(c, "error", fiber.Map{"Heading": s.tr.T(l, "error.request"), "Message": apiErr.Message})
 		}
 		c.Status(apiErr.Status)
 		return s.render(c, "error", fiber.Map{"Heading": s.tr.T(l, heading), "Message": s.tr.T(l, text)})

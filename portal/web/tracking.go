@@ -8,10 +8,12 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"talap/infra/seed"
 	"talap/portal/audit"
 	"talap/portal/calendar"
 	"talap/portal/claim"
@@ -185,12 +187,109 @@ func (s *Server) claimPage(c *fiber.Ctx) error {
 		flags[i] = n.Message.In(l)
 	}
 	data["Problems"], data["Flags"] = problems, flags
+	if cl.CorrectionDue != nil && cl.Status.Editable() {
+		data["CorrectionDue"] = s.fmtDate(l, cl.CorrectionDue.Time)
+	}
+	if cl.RoutedAt != nil {
+		decisions, err := s.decisionViews(c, cl)
+		if err != nil {
+			return err
+		}
+		responses, err := s.DB.Responses(ctx, cl.ID)
+		if err != nil {
+			return err
+		}
+		rv := make([]responseView, len(responses))
+		for i, r := range responses {
+			rv[i] = responseView{At: s.fmtDateTime(l, r.SubmittedAt), Text: strings.Split(r.Text, "\n"), Late: r.Late}
+			for _, d := range r.Documents {
+				rv[i].Docs = append(rv[i].Docs, docView{ID: d.ID, Name: d.Name, Size: s.formSize(l, d.Size), SHA256: d.SHA256,
+					URL: "/api/v1/claims/" + cl.ID + "/documents/" + d.ID, Kind: s.tr.T(l, "track.response_document")})
+			}
+		}
+		data["Decisions"], data["Responses"] = decisions, rv
+	}
 	if own && cl.Status.Editable() {
 		missing, _ := s.formErrors(l, cl.ID, "", s.formMessages(l, Missing(cl)))
 		data["Missing"] = missing
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.render(c, "claim_page", data)
+}
+
+type decisionView struct {
+	At, What, Due, Court string
+	Reasons              []string
+	Text                 []string
+}
+
+type responseView struct {
+	At   string
+	Text []string
+	Late bool
+	Docs []docView
+}
+
+// decisionViews are the court's decisions on the claim in words, with each reason as listed in
+// the data and the judge's own text word for word.
+func (s *Server) decisionViews(c *fiber.Ctx, cl claim.Claim) ([]decisionView, error) {
+	l := langOf(c)
+	list, err := s.DB.Decisions(c.UserContext(), cl.ID)
+	if err != nil {
+		return nil, err
+	}
+	ch, err := seed.LoadChoices()
+	if err != nil {
+		return nil, err
+	}
+	labels := map[string]string{}
+	for _, g := range ch.ReturnGrounds {
+		labels[g.Code] = g.Label.In(l)
+		if g.Number > 0 {
+			labels[g.Code] = s.tr.T(l, "track.ground", "Number", g.Number, "Label", g.Label.In(l))
+		}
+		if g.Refile {
+			labels[g.Code] += " " + s.tr.T(l, "track.refile_allowed")
+		}
+	}
+	for _, d := range ch.Defects {
+		labels[d.Code] = d.Label.In(l)
+	}
+	courts := map[string]string{}
+	if cs, err := s.DB.Courts(c.UserContext()); err == nil {
+		for _, ct := range cs {
+			courts[ct.ID] = ct.Name.In(l)
+		}
+	}
+	out := make([]decisionView, 0, len(list))
+	for i := len(list) - 1; i >= 0; i-- {
+		d := list[i]
+		what := s.tr.T(l, "track.decision."+d.Action)
+		if what == "track.decision."+d.Action {
+			what = s.tr.T(l, "track.decision_other")
+		}
+		v := decisionView{At: s.fmtDateTime(l, d.DecidedAt), What: what}
+		for _, r := range d.Reasons {
+			if lb, ok := labels[r]; ok {
+				r = lb
+			}
+			v.Reasons = append(v.Reasons, r)
+		}
+		if strings.TrimSpace(d.Text) != "" {
+			v.Text = strings.Split(d.Text, "\n")
+		}
+		if d.CorrectionDue != nil {
+			v.Due = s.fmtDate(l, *d.CorrectionDue)
+		}
+		if d.ToCourt != "" {
+			v.Court = courts[d.ToCourt]
+			if v.Court == "" {
+				v.Court = d.ToCourt
+			}
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 // withdrawPage asks to confirm a withdrawal.
