@@ -54,9 +54,9 @@ func (r *Relay) send(row storage.OutboxRow) error {
 }
 
 // Run relays whenever PostgreSQL announces a new row, and every Interval in any case, until ctx ends.
-func (r *Relay) Run(ctx context.Context, dsn string) {
+func (r *Relay) Run(ctx context.Context) {
 	wake := make(chan struct{}, 1)
-	go r.listen(ctx, dsn, wake)
+	go r.listen(ctx, wake)
 	ticker := time.NewTicker(r.Interval)
 	defer ticker.Stop()
 	for {
@@ -83,9 +83,9 @@ func (r *Relay) Run(ctx context.Context, dsn string) {
 }
 
 // listen forwards NOTIFY wake-ups; if the connection drops it reconnects, and the ticker covers the gap.
-func (r *Relay) listen(ctx context.Context, dsn string, wake chan<- struct{}) {
+func (r *Relay) listen(ctx context.Context, wake chan<- struct{}) {
 	for ctx.Err() == nil {
-		conn, err := pgx.Connect(ctx, dsn)
+		conn, err := pgx.ConnectConfig(ctx, r.DB.Pool.Config().ConnConfig.Copy())
 		if err == nil {
 			_, err = conn.Exec(ctx, "LISTEN "+storage.OutboxChannel)
 			for err == nil {

@@ -35,14 +35,17 @@ func Run(ctx context.Context, cfg config.Config, db *storage.DB, store *objectst
 	relay := &Relay{DB: db, Client: client, Queue: cfg.Queue, Retention: cfg.TaskRetention, Interval: cfg.OutboxInterval,
 		StuckAfter: cfg.StuckAfter, Log: log}
 	relayDone := make(chan struct{})
-	go func() { defer close(relayDone); relay.Run(ctx, cfg.DatabaseURL) }()
+	go func() { defer close(relayDone); relay.Run(ctx) }()
 
 	srv := asynq.NewServer(RedisOpt(cfg), asynq.Config{
 		Concurrency:     10,
 		Queues:          map[string]int{cfg.Queue: 1},
 		RetryDelayFunc:  Backoff,
 		ShutdownTimeout: 10 * time.Second,
-		LogLevel:        asynq.WarnLevel,
+		// asynq sleeps this long when the queue is empty; its 1 s default would add seconds to
+		// every claim's way through validate → route.
+		TaskCheckInterval: 50 * time.Millisecond,
+		LogLevel:          asynq.WarnLevel,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 			id, _ := asynq.GetTaskID(ctx)
 			log.Error("task failed", "task_type", t.Type(), "task_id", id, "error", err)

@@ -26,7 +26,7 @@ import (
 // The baseline does the unavoidable I/O of filing a claim with the same libraries the portal uses,
 // and nothing else: one minio-go PUT of the document with SHA-256 on the way, one PostgreSQL
 // transaction writing the claim and its outbox row, one asynq enqueue with the outbox id as
-// TaskID, and a worker (an asynq server in this process, on its own queue) whose handler marks the
+// TaskID (and the relay's update marking the row sent), and a worker (an asynq server in this process, on its own queue) whose handler marks the
 // claim routed and appends a hash-chained audit row in one transaction. The audit rows go to a
 // scratch table in the throwaway load-test database, so the portal's own audit chain stays valid.
 const (
@@ -71,7 +71,7 @@ type baselineConfig struct {
 func startBaseline(ctx context.Context, bc baselineConfig) (*baseline, error) {
 	cfg := bc.cfg
 	if bc.prepareDB {
-		if err := storage.EnsureDatabase(ctx, cfg.DatabaseURL); err != nil {
+		if err := storage.EnsureDatabase(ctx, withoutPoolParams(cfg.DatabaseURL)); err != nil {
 			return nil, err
 		}
 		db, err := storage.Open(ctx, cfg.DatabaseURL)
@@ -186,6 +186,13 @@ func (b *baseline) cycle(ctx context.Context, _, seq int) (time.Duration, time.D
 	cancel()
 	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
 		return 0, 0, fmt.Errorf("enqueue: %w", err)
+	}
+	// The relay marks the row sent once the queue has it.
+	updCtx, cancel := context.WithTimeout(ctx, callTimeout)
+	_, err = b.workerDB.Exec(updCtx, `UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = $1`, outboxID)
+	cancel()
+	if err != nil {
+		return 0, 0, fmt.Errorf("mark outbox sent: %w", err)
 	}
 	t := time.NewTimer(b.routeTimeout)
 	defer t.Stop()

@@ -194,3 +194,42 @@ func TestErrorKeyGroupsByKind(t *testing.T) {
 		t.Errorf("errorKey of a long error = %q", got)
 	}
 }
+
+func TestMedianMBps(t *testing.T) {
+	const size = 100e6
+	if got := medianMBps(size, nil); got != 0 {
+		t.Errorf("median of nothing = %v", got)
+	}
+	if got := medianMBps(size, []time.Duration{4 * time.Second, time.Second, 2 * time.Second}); got != 50 {
+		t.Errorf("median of 1 s, 2 s, 4 s for 100 MB = %v MB/s, want 50", got)
+	}
+	if got := medianMBps(size, []time.Duration{time.Second, 2 * time.Second}); got != 75 {
+		t.Errorf("median of 1 s, 2 s for 100 MB = %v MB/s, want 75", got)
+	}
+}
+
+func TestDatabaseURLs(t *testing.T) {
+	dsn := "postgres://postgres@127.0.0.1:5432/talap?sslmode=disable&pool_max_conns=20"
+	got, err := withDatabase(dsn, "talap_loadtest")
+	if err != nil || got != "postgres://postgres@127.0.0.1:5432/talap_loadtest?sslmode=disable&pool_max_conns=20" {
+		t.Errorf("withDatabase = %q, %v", got, err)
+	}
+	if got := withoutPoolParams(dsn); got != "postgres://postgres@127.0.0.1:5432/talap?sslmode=disable" {
+		t.Errorf("withoutPoolParams = %q", got)
+	}
+	if err := recreateDatabase(context.Background(), "postgres://postgres@127.0.0.1:1/talap"); err == nil || !strings.Contains(err.Error(), "refusing") {
+		t.Errorf("recreateDatabase of a database not named loadtest: %v", err)
+	}
+}
+
+func TestFlags(t *testing.T) {
+	o, err := parseFlags([]string{"-doc-size", "1MiB", "-concurrency", "32", "-rate", "50"}, io.Discard)
+	if err != nil || o.docSize != 1<<20 || o.concurrency != 32 || o.rate != 50 || o.mode != "bench" || o.duration != 30*time.Second {
+		t.Errorf("parseFlags = %+v, %v", o, err)
+	}
+	for _, bad := range [][]string{{"-mode", "upload"}, {"-base", "http://10.1.2.3:8080"}, {"-concurrency", "0"}, {"-framing", "x"}} {
+		if _, err := parseFlags(bad, io.Discard); err == nil {
+			t.Errorf("parseFlags(%q) accepted", bad)
+		}
+	}
+}

@@ -20,8 +20,18 @@
 // By default loadtest drives a running stack (-base, -idp). With -start it starts its own: the
 // services via infra/dev/services.sh, then idp-sim, worker and portal built from this tree, on
 // -idp-addr and -portal-addr, with a freshly created database, its own queue and bucket, and rate
-// limits raised; it stops them at the end. The upload mode needs -start (or -pid, the running
-// portal's process id, to read its memory).
+// limits raised; it stops them at the end (the portal, worker and simulator already before the
+// baseline, which shares their database). The upload mode needs -start (or -pid, the running
+// portal's process id, to read its memory); it alternates direct and portal uploads -repeat times
+// and reports medians. With -start and -pprof-addr, the portal serves pprof there
+// (TALAP_PPROF_ADDR) and a CPU profile of portal mode is saved under .state/loadtest/.
+//
+// Examples:
+//
+//	make bench                                         # -start, concurrency 8 then 32, 30 s each
+//	go run ./cmd/loadtest -start -concurrency 64 -rate 50 -mode portal
+//	go run ./cmd/loadtest -start -mode upload -size 1GiB
+//	go run ./cmd/loadtest -base http://127.0.0.1:8080  # a running stack: mind its rate limits
 //
 // The report goes to stdout; its last line is
 //
@@ -50,7 +60,6 @@ import (
 	"time"
 
 	"talap/portal/config"
-	"talap/portal/objectstore"
 )
 
 type options struct {
@@ -73,6 +82,7 @@ type options struct {
 	taskCheck    time.Duration
 	retention    time.Duration
 	pprofAddr    string
+	repeat       int
 	keep         bool
 	root         string
 }
@@ -97,10 +107,11 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.DurationVar(&o.routeTimeout, "route-timeout", 30*time.Second, "a claim not routed this long after submit is an error")
 	fs.Var(sizeFlag{&o.size}, "size", "upload mode: the document's size")
 	fs.StringVar(&o.framing, "framing", "both", "upload mode: length (Content-Length, as browsers send), chunked, or both")
+	fs.IntVar(&o.repeat, "repeat", 3, "upload mode: how many times each upload is made (medians are reported)")
 	fs.IntVar(&o.pid, "pid", 0, "upload mode without -start: the running portal's process id")
 	fs.DurationVar(&o.taskCheck, "baseline-task-check", 20*time.Millisecond, "the baseline worker's asynq TaskCheckInterval (how long it sleeps when its queue is empty)")
 	fs.DurationVar(&o.retention, "task-retention", time.Hour, "asynq retention of finished tasks, for the -start worker and the baseline")
-	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "with -start: passed to the portal as TALAP_PPROF_ADDR; if /debug/pprof/ answers there, a CPU profile of portal mode is saved")
+	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "with -start: passed to the portal as TALAP_PPROF_ADDR (e.g. 127.0.0.1:16060), and a CPU profile of portal mode is saved to .state/loadtest/portal.cpu.pprof")
 	fs.BoolVar(&o.keep, "keep", false, "keep the objects and queued tasks the run made")
 	fs.StringVar(&o.root, "root", "", "the repository (default: found from the working directory)")
 	if err := fs.Parse(args); err != nil {
@@ -118,6 +129,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("-duration must be positive")
 	case o.docSize < int64(minDocSize) || o.size < int64(minDocSize):
 		return nil, fmt.Errorf("-doc-size and -size must be at least %d bytes", minDocSize)
+	case o.repeat < 1:
+		return nil, fmt.Errorf("-repeat must be at least 1")
 	case o.rate < 0:
 		return nil, fmt.Errorf("-rate must not be negative")
 	case o.framing != "length" && o.framing != "chunked" && o.framing != "both":
@@ -203,6 +216,7 @@ func run(ctx context.Context, o *options) (string, error) {
 	cfg.TaskRetention = o.retention
 
 	base, idp, pid := o.base, o.idp, o.pid
+	var st *stack
 	if o.start {
 		sc := stackConfig{root: o.root, cfg: cfg, portalAddr: o.portalAddr, idpAddr: o.idpAddr, queue: o.queue, keep: o.keep}
 		if o.mode == "upload" {
@@ -212,8 +226,7 @@ func run(ctx context.Context, o *options) (string, error) {
 		if o.pprofAddr != "" {
 			sc.env = append(sc.env, "TALAP_PPROF_ADDR="+o.pprofAddr)
 		}
-		st, err := startStack(ctx, sc)
-		if err != nil {
+		if st, err = startStack(ctx, sc); err != nil {
 			return "", err
 		}
 		defer st.stop()
@@ -241,6 +254,12 @@ func run(ctx context.Context, o *options) (string, error) {
 			logf("%s", <-prof)
 		}
 		writeResult(&out, portal)
+	}
+	if st != nil && o.mode != "portal" {
+		// The baseline runs on a quiet machine, and the stack's worker must not relay the
+		// baseline's outbox rows (they share the database).
+		logf("stopping the portal, worker and simulator before the baseline")
+		st.stopChildren()
 	}
 	if o.mode == "bench" || o.mode == "baseline" {
 		b, err := startBaseline(ctx, baselineConfig{cfg: cfg, prepareDB: !o.start, queue: o.queue + "-baseline",
@@ -270,7 +289,7 @@ func profile(ctx context.Context, addr string, d time.Duration, path string) cha
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 		resp, err := (&http.Client{Timeout: d + time.Minute}).Do(req)
 		if err != nil {
-			done <- fmt.Sprintf("no CPU profile: %s does not answer (the portal reads no TALAP_PPROF_ADDR yet?): %v", u, err)
+			done <- fmt.Sprintf("no CPU profile: %s does not answer: %v", u, err)
 			return
 		}
 		defer resp.Body.Close()
@@ -290,104 +309,4 @@ func profile(ctx context.Context, addr string, d time.Duration, path string) cha
 		done <- "CPU profile of the portal saved to " + path + " (go tool pprof -top " + path + ")"
 	}()
 	return done
-}
-
-// runUploadMode is the issue-4 benchmark.
-func runUploadMode(ctx context.Context, o *options, cfg config.Config, base, idp string, pid int, out io.Writer) error {
-	tr := newTransport(2)
-	defer tr.CloseIdleConnections()
-	iins, err := citizens(ctx, tr, idp)
-	if err != nil {
-		return err
-	}
-	fx, err := loadFixture(ctx, tr, base)
-	if err != nil {
-		return err
-	}
-	c, err := signIn(ctx, tr, base, iins[0])
-	if err != nil {
-		return err
-	}
-	claimID, err := c.createClaim(ctx, fx.answers(1))
-	if err != nil {
-		return err
-	}
-	framings := []string{o.framing}
-	if o.framing == "both" {
-		framings = []string{"chunked", "length"}
-	}
-	var runs []uploadRun
-	for _, f := range framings {
-		logf("upload: %s through the portal (pid %d), framing %s", formatSize(o.size), pid, f)
-		uctx, cancel := context.WithTimeout(ctx, 15*time.Minute)
-		runs = append(runs, uploadThroughPortal(uctx, c, pid, claimID, o.size, f))
-		cancel()
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-	}
-	store, err := objectstore.New(objectstore.Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, Bucket: cfg.S3Bucket, UseTLS: cfg.S3UseTLS})
-	if err != nil {
-		return err
-	}
-	if !o.start {
-		// A running portal keeps its documents in its own bucket; put the direct copy there too.
-		if err := store.EnsureBucket(ctx); err != nil {
-			return err
-		}
-	}
-	logf("upload: %s straight to object storage", formatSize(o.size))
-	dctx, cancel := context.WithTimeout(ctx, 15*time.Minute)
-	direct, derr := directPut(dctx, store, o.size)
-	cancel()
-	want := pdfSHA256(o.size, 0)
-
-	worst := -1
-	for i, r := range runs {
-		desc := map[string]string{"length": "Content-Length, as browsers send", "chunked": "Transfer-Encoding: chunked"}[r.Framing]
-		fmt.Fprintf(out, "== upload through the portal, %s (%s)\n", r.Framing, desc)
-		if r.Err != nil {
-			fmt.Fprintf(out, "  error            %v\n", r.Err)
-		} else {
-			check := "sha256 matches"
-			if r.SHA256 != want || r.Size != o.size {
-				check = fmt.Sprintf("MISMATCH: stored %d bytes, sha256 %s; sent %d, %s", r.Size, r.SHA256, o.size, want)
-			}
-			fmt.Fprintf(out, "  stored           %s, %s\n", formatSize(r.Size), check)
-		}
-		fmt.Fprintf(out, "  time             %.2fs, %.2f MB/s\n", r.Elapsed.Seconds(), mbps(o.size, r.Elapsed))
-		hwm := "VmHWM reset before and read after"
-		if !r.HWMReset {
-			hwm = "VmHWM could not be reset; samples only"
-		}
-		fmt.Fprintf(out, "  portal RSS       before %.1f MiB, peak %.1f MiB, growth %.1f MiB (%d samples every 20 ms, %s; peak seen at %.0f%% of the upload)\n",
-			float64(r.Before)/(1<<20), float64(r.Peak)/(1<<20), r.growthMiB(), r.Samples, hwm, r.PeakAtPct)
-		if worst < 0 || r.growthMiB() > runs[worst].growthMiB() {
-			worst = i
-		}
-	}
-	fmt.Fprintln(out, "== direct minio-go PutObject (unknown size, 16 MiB parts, 1 thread)")
-	if derr != nil {
-		fmt.Fprintf(out, "  error            %v\n", derr)
-	}
-	fmt.Fprintf(out, "  time             %.2fs, %.2f MB/s\n", direct.Seconds(), mbps(o.size, direct))
-	directMBps := 0.0
-	if derr == nil {
-		directMBps = mbps(o.size, direct)
-	}
-	w := runs[worst]
-	portalMBps := 0.0
-	if w.Err == nil {
-		portalMBps = mbps(o.size, w.Elapsed)
-	}
-	if len(runs) > 1 {
-		fmt.Fprintf(out, "(last line: the %s framing, the one that grew the portal's memory most)\n", w.Framing)
-	}
-	fmt.Fprintln(out, uploadLine(w.growthMiB(), portalMBps, directMBps))
-	for _, r := range runs {
-		if r.Err != nil {
-			return fmt.Errorf("upload (%s): %w", r.Framing, r.Err)
-		}
-	}
-	return derr
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -93,7 +94,10 @@ func startStack(ctx context.Context, sc stackConfig) (_ *stack, err error) {
 	}
 	env := s.env()
 	seed := exec.CommandContext(ctx, filepath.Join(s.dir, "bin", "portal"), "seed")
-	seed.Dir, seed.Env, seed.Stdout, seed.Stderr = sc.root, env, os.Stderr, os.Stderr
+	// portal seed connects to the maintenance database with this URL too, and a plain connection
+	// refuses pgxpool's pool_* parameters.
+	seedEnv := append(slices.Clone(env), "TALAP_DATABASE_URL="+withoutPoolParams(sc.cfg.DatabaseURL))
+	seed.Dir, seed.Env, seed.Stdout, seed.Stderr = sc.root, seedEnv, os.Stderr, os.Stderr
 	if err := seed.Run(); err != nil {
 		return nil, fmt.Errorf("portal seed: %w", err)
 	}
@@ -197,9 +201,23 @@ func tail(path string, n int) string {
 	return string(bytes.TrimSpace(b))
 }
 
-// stop ends the children (portal first), empties the load test's bucket and queue unless kept,
-// and stops the services that services.sh started for us.
+// stop ends the children, empties the load test's bucket and queue unless kept, and stops the
+// services that services.sh started for us.
 func (s *stack) stop() {
+	s.stopChildren()
+	if !s.sc.keep {
+		s.cleanQueueAndBucket()
+	}
+	if _, err := os.Stat(s.startedFile); err == nil {
+		if err := s.script(context.Background(), "down"); err != nil {
+			logf("services.sh down: %v", err)
+		}
+	}
+}
+
+// stopChildren ends the portal, the worker and the simulator (the last started first), and keeps
+// the services running.
+func (s *stack) stopChildren() {
 	for i := len(s.children) - 1; i >= 0; i-- {
 		c := s.children[i]
 		select {
@@ -217,14 +235,6 @@ func (s *stack) stop() {
 		}
 	}
 	s.children = nil
-	if !s.sc.keep {
-		s.cleanQueueAndBucket()
-	}
-	if _, err := os.Stat(s.startedFile); err == nil {
-		if err := s.script(context.Background(), "down"); err != nil {
-			logf("services.sh down: %v", err)
-		}
-	}
 }
 
 func (s *stack) cleanQueueAndBucket() {
@@ -273,6 +283,23 @@ func withDatabase(dsn, name string) (string, error) {
 	return u.String(), nil
 }
 
+// withoutPoolParams drops pgxpool's own settings (pool_max_conns, ...) from a database URL, for a
+// single connection.
+func withoutPoolParams(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	q := u.Query()
+	for k := range q {
+		if strings.HasPrefix(k, "pool_") {
+			q.Del(k)
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
 // recreateDatabase drops the load test's database so that each -start run begins empty. It refuses
 // a database whose name does not say it is the load test's.
 func recreateDatabase(ctx context.Context, dsn string) error {
@@ -280,7 +307,7 @@ func recreateDatabase(ctx context.Context, dsn string) error {
 	if !strings.Contains(name, "loadtest") {
 		return fmt.Errorf("refusing to drop database %q: its name must contain \"loadtest\"", name)
 	}
-	admin, err := withDatabase(dsn, "postgres")
+	admin, err := withDatabase(withoutPoolParams(dsn), "postgres")
 	if err != nil {
 		return err
 	}

@@ -8,38 +8,40 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/minio/minio-go/v7"
 
+	"talap/portal/config"
 	"talap/portal/objectstore"
 )
 
-// Upload benchmark (issue 4): one document of size bytes through POST /api/v1/claims/{id}/documents,
+// Upload benchmark (issue 4): a document of -size bytes through POST /api/v1/claims/{id}/documents,
 // streamed from an io.Pipe so the client never holds it either, while the portal process's VmRSS is
-// sampled every 20 ms (and its VmHWM, reset just before, read after); then a direct minio-go
-// PutObject of the same bytes with unknown size and 16 MiB parts, as portal/document does.
+// sampled every 20 ms; and a direct minio-go PutObject of the same bytes with unknown size and
+// 16 MiB parts, as portal/document does. The runs alternate (direct, then each framing), -repeat
+// times, because on a shared machine one run of each says little; medians are reported. The RSS
+// growth is the peak over all uploads (samples, and VmHWM reset before the first) minus the RSS of
+// the idle portal before the first upload: Go keeps freed memory for a while, so measuring each
+// upload against the RSS just before it would flatter all but the first.
 //
 // framing "length" sends a Content-Length, as browsers and curl -F do; "chunked" sends
-// Transfer-Encoding: chunked. fasthttp treats the two differently (see the report).
+// Transfer-Encoding: chunked. fasthttp treats the two differently.
 
 type uploadRun struct {
-	Framing   string
-	Before    int64 // VmRSS just before, bytes
-	Peak      int64 // highest VmRSS seen or VmHWM, bytes
-	HWMReset  bool
-	Elapsed   time.Duration
-	Size      int64
-	SHA256    string
-	Status    int
-	Err       error
-	Samples   int
-	PeakAtPct float64 // how far through the upload (by time) the peak was seen
+	Framing  string
+	Before   int64 // VmRSS just before, bytes
+	Peak     int64 // highest VmRSS sampled during the upload, bytes
+	Elapsed  time.Duration
+	Size     int64
+	SHA256   string
+	Err      error
+	Samples  int
+	PeakAtPc float64 // how far through the upload (by time) the peak was sampled
 }
-
-func (u uploadRun) growthMiB() float64 { return float64(u.Peak-u.Before) / (1 << 20) }
 
 func mbps(size int64, d time.Duration) float64 {
 	if d <= 0 {
@@ -48,9 +50,24 @@ func mbps(size int64, d time.Duration) float64 {
 	return float64(size) / 1e6 / d.Seconds()
 }
 
+func mib(n int64) float64 { return float64(n) / (1 << 20) }
+
+// medianMBps is the median throughput of the runs that succeeded, or 0.
+func medianMBps(size int64, elapsed []time.Duration) float64 {
+	if len(elapsed) == 0 {
+		return 0
+	}
+	e := slices.Clone(elapsed)
+	slices.Sort(e)
+	n := len(e)
+	if n%2 == 1 {
+		return mbps(size, e[n/2])
+	}
+	return (mbps(size, e[n/2-1]) + mbps(size, e[n/2])) / 2
+}
+
 // sampler reads a process's memory every interval until stopped, keeping the highest RSS.
 type sampler struct {
-	pid     int
 	stop    chan struct{}
 	done    chan struct{}
 	mu      sync.Mutex
@@ -61,7 +78,7 @@ type sampler struct {
 }
 
 func sample(pid int, every time.Duration) *sampler {
-	s := &sampler{pid: pid, stop: make(chan struct{}), done: make(chan struct{})}
+	s := &sampler{stop: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
 		t := time.NewTicker(every)
@@ -93,7 +110,12 @@ func (s *sampler) finish() (peak int64, at time.Time, n int, err error) {
 	return s.peak, s.peakAt, s.samples, s.err
 }
 
-// uploadThroughPortal sends one generated PDF of size bytes as the only part of a multipart form.
+type countWriter int64
+
+func (w *countWriter) Write(p []byte) (int, error) { *w += countWriter(len(p)); return len(p), nil }
+
+// uploadThroughPortal sends one generated PDF of size bytes as the only part of a multipart form,
+// and deletes the stored document afterwards.
 func uploadThroughPortal(ctx context.Context, c *citizen, pid int, claimID string, size int64, framing string) uploadRun {
 	run := uploadRun{Framing: framing}
 	const boundary = "talap-loadtest-boundary-7c1e5a"
@@ -131,8 +153,6 @@ func uploadThroughPortal(ctx context.Context, c *citizen, pid int, claimID strin
 		req.ContentLength = -1
 	}
 
-	// Let the process settle, read where it stands, and restart its peak from here.
-	time.Sleep(500 * time.Millisecond)
 	m, err := readMemory(pid)
 	if err != nil {
 		run.Err = fmt.Errorf("read portal memory: %w", err)
@@ -140,7 +160,6 @@ func uploadThroughPortal(ctx context.Context, c *citizen, pid int, claimID strin
 		return run
 	}
 	run.Before = m.RSS
-	run.HWMReset = resetPeak(pid) == nil
 	s := sample(pid, 20*time.Millisecond)
 	start := time.Now()
 	resp, err := c.hc.Do(req)
@@ -150,7 +169,6 @@ func uploadThroughPortal(ctx context.Context, c *citizen, pid int, claimID strin
 		ID     string `json:"id"`
 	}
 	if err == nil {
-		run.Status = resp.StatusCode
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusCreated {
@@ -161,13 +179,9 @@ func uploadThroughPortal(ctx context.Context, c *citizen, pid int, claimID strin
 	}
 	run.Elapsed = time.Since(start)
 	peak, peakAt, n, serr := s.finish()
-	after, merr := readMemory(pid)
 	run.Peak, run.Samples = peak, n
-	if merr == nil && run.HWMReset && after.HWM > run.Peak {
-		run.Peak = after.HWM
-	}
 	if !peakAt.IsZero() && run.Elapsed > 0 {
-		run.PeakAtPct = 100 * float64(peakAt.Sub(start)) / float64(run.Elapsed)
+		run.PeakAtPc = 100 * float64(peakAt.Sub(start)) / float64(run.Elapsed)
 	}
 	if err == nil && serr != nil {
 		err = fmt.Errorf("sample portal memory: %w", serr)
@@ -178,10 +192,6 @@ func uploadThroughPortal(ctx context.Context, c *citizen, pid int, claimID strin
 	}
 	return run
 }
-
-type countWriter int64
-
-func (w *countWriter) Write(p []byte) (int, error) { *w += countWriter(len(p)); return len(p), nil }
 
 // directPut sends the same bytes straight to object storage as portal/document.Put does: unknown
 // size, 16 MiB parts, one part buffer at a time.
@@ -204,4 +214,126 @@ func directPut(ctx context.Context, store *objectstore.Store, size int64) (time.
 		fmt.Fprintln(os.Stderr, "loadtest: direct object not removed:", rerr)
 	}
 	return elapsed, err
+}
+
+// runUploadMode is the issue-4 benchmark; it writes its report to out.
+func runUploadMode(ctx context.Context, o *options, cfg config.Config, base, idp string, pid int, out io.Writer) error {
+	tr := newTransport(2)
+	defer tr.CloseIdleConnections()
+	iins, err := citizens(ctx, tr, idp)
+	if err != nil {
+		return err
+	}
+	fx, err := loadFixture(ctx, tr, base)
+	if err != nil {
+		return err
+	}
+	c, err := signIn(ctx, tr, base, iins[0])
+	if err != nil {
+		return err
+	}
+	claimID, err := c.createClaim(ctx, fx.answers(1))
+	if err != nil {
+		return err
+	}
+	store, err := objectstore.New(objectstore.Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, Bucket: cfg.S3Bucket, UseTLS: cfg.S3UseTLS})
+	if err != nil {
+		return err
+	}
+	if err := store.EnsureBucket(ctx); err != nil {
+		return err
+	}
+	want := pdfSHA256(o.size, 0)
+	framings := []string{o.framing}
+	if o.framing == "both" {
+		framings = []string{"chunked", "length"}
+	}
+
+	// The idle portal, and its peak from here on.
+	time.Sleep(time.Second)
+	idle, err := readMemory(pid)
+	if err != nil {
+		return fmt.Errorf("read portal memory (pid %d): %w", pid, err)
+	}
+	hwmReset := resetPeak(pid) == nil
+	runs := map[string][]uploadRun{}
+	var directs []time.Duration
+	var directErr error
+	for rep := 1; rep <= o.repeat; rep++ {
+		logf("upload %d/%d: %s straight to object storage", rep, o.repeat, formatSize(o.size))
+		dctx, cancel := context.WithTimeout(ctx, 15*time.Minute)
+		d, err := directPut(dctx, store, o.size)
+		cancel()
+		if err != nil {
+			directErr = err
+		} else {
+			directs = append(directs, d)
+		}
+		for _, f := range framings {
+			logf("upload %d/%d: %s through the portal (pid %d), framing %s", rep, o.repeat, formatSize(o.size), pid, f)
+			uctx, cancel := context.WithTimeout(ctx, 15*time.Minute)
+			runs[f] = append(runs[f], uploadThroughPortal(uctx, c, pid, claimID, o.size, f))
+			cancel()
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	end, _ := readMemory(pid)
+
+	peak := int64(0)
+	var failed error
+	portalMBps, slowest := -1.0, ""
+	for _, f := range framings {
+		desc := map[string]string{"length": "Content-Length, as browsers send", "chunked": "Transfer-Encoding: chunked"}[f]
+		fmt.Fprintf(out, "== upload through the portal, %s (%s)\n", f, desc)
+		var ok []time.Duration
+		for i, r := range runs[f] {
+			status := "sha256 matches"
+			switch {
+			case r.Err != nil:
+				status, failed = "ERROR "+r.Err.Error(), r.Err
+			case r.SHA256 != want || r.Size != o.size:
+				status = fmt.Sprintf("MISMATCH: stored %d bytes, sha256 %s; sent %d, %s", r.Size, r.SHA256, o.size, want)
+				failed = fmt.Errorf("upload %s: stored bytes differ from those sent", f)
+			default:
+				ok = append(ok, r.Elapsed)
+			}
+			fmt.Fprintf(out, "  run %d  %6.2fs %7.2f MB/s  RSS before %6.1f MiB, peak %6.1f MiB (sampled at %.0f%% of the upload)  %s\n",
+				i+1, r.Elapsed.Seconds(), mbps(o.size, r.Elapsed), mib(r.Before), mib(r.Peak), r.PeakAtPc, status)
+			peak = max(peak, r.Peak)
+		}
+		m := medianMBps(o.size, ok)
+		fmt.Fprintf(out, "  median %.2f MB/s\n", m)
+		if len(ok) < len(runs[f]) {
+			m = 0
+		}
+		if portalMBps < 0 || m < portalMBps {
+			portalMBps, slowest = m, f
+		}
+	}
+	fmt.Fprintln(out, "== direct minio-go PutObject (unknown size, 16 MiB parts, 1 thread)")
+	for i, d := range directs {
+		fmt.Fprintf(out, "  run %d  %6.2fs %7.2f MB/s\n", i+1, d.Seconds(), mbps(o.size, d))
+	}
+	if directErr != nil {
+		fmt.Fprintf(out, "  ERROR %v\n", directErr)
+	}
+	directMBps := medianMBps(o.size, directs)
+	fmt.Fprintf(out, "  median %.2f MB/s\n", directMBps)
+	hwm := "VmHWM reset before the first upload and read after the last"
+	if hwmReset && end.HWM > peak {
+		peak = end.HWM
+	}
+	if !hwmReset {
+		hwm = "VmHWM could not be reset: 20 ms samples only"
+	}
+	fmt.Fprintf(out, "== portal RSS: idle %.1f MiB before the first upload, peak %.1f MiB over all %d uploads (%s): growth %.1f MiB (limit 64)\n",
+		mib(idle.RSS), mib(peak), o.repeat*len(framings), hwm, mib(peak-idle.RSS))
+	fmt.Fprintf(out, "(portal_mbps: median of the %s framing, the slower; ratio: to the direct median)\n", slowest)
+	fmt.Fprintln(out, uploadLine(mib(peak-idle.RSS), portalMBps, directMBps))
+	if failed != nil {
+		return failed
+	}
+	return directErr
 }

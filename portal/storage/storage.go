@@ -114,6 +114,14 @@ func adminDSN(dsn string) (name, admin string, err error) {
 		return "", "", errors.New("database url names no database")
 	}
 	u.Path = "/postgres"
+	// Pool settings in the URL are for pgxpool; a plain connection refuses them.
+	q := u.Query()
+	for k := range q {
+		if strings.HasPrefix(k, "pool_") {
+			q.Del(k)
+		}
+	}
+	u.RawQuery = q.Encode()
 	return name, u.String(), nil
 }
 

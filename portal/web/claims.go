@@ -16,6 +16,7 @@ import (
 	"talap/portal/audit"
 	"talap/portal/claim"
 	"talap/portal/duty"
+	"talap/portal/party"
 	"talap/portal/storage"
 )
 
@@ -117,9 +118,24 @@ func (s *Server) CreateDraft(ctx context.Context, p *Principal, body []byte) (cl
 }
 
 // UpdateDraft changes a claim's answers with those given as JSON (fields absent stay as they are).
+//
+// The registry is consulted before the storage transaction, never inside it: a transaction that
+// waited for a second pool connection could deadlock the pool under load.
 func (s *Server) UpdateDraft(ctx context.Context, p *Principal, id string, body []byte) (claim.Claim, error) {
-	return s.DB.UpdateDraft(ctx, id, p.IIN, func(cur claim.Claim) (claim.Draft, error) {
-		return s.applyAnswers(ctx, cur.Draft, body)
+	cur, err := s.DB.Claim(ctx, id)
+	if err != nil {
+		return cur, err
+	}
+	if cur.ClaimantIIN != p.IIN {
+		return cur, storage.ErrNotFound
+	}
+	if _, err := s.applyAnswers(ctx, cur.Draft, body); err != nil {
+		return cur, err
+	}
+	// The registry facts checked above come from the body itself, so applying the same body to the
+	// locked claim needs no second look at the registry.
+	return s.DB.UpdateDraft(ctx, id, p.IIN, func(locked claim.Claim) (claim.Draft, error) {
+		return claim.Apply(locked.Draft, body, time.Now())
 	})
 }
 
@@ -129,9 +145,26 @@ func Missing(c claim.Claim) claim.FieldErrors {
 }
 
 // Submit files the claim with a signed receipt.
+// The respondent is read from the registry before the transaction (see UpdateDraft).
 func (s *Server) Submit(ctx context.Context, p *Principal, id string) (claim.Claim, error) {
+	cur, err := s.DB.Claim(ctx, id)
+	if err != nil {
+		return cur, err
+	}
+	if cur.ClaimantIIN != p.IIN {
+		return cur, storage.ErrNotFound
+	}
+	var respondent party.Body
+	if cur.RespondentBIN != "" {
+		if respondent, err = s.DB.Body(ctx, cur.RespondentBIN); err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return cur, err
+		}
+	}
 	return s.DB.Submit(ctx, id, p.IIN, Missing, func(c claim.Claim) (storage.Receipt, error) {
-		return s.seal(ctx, c, p.Name)
+		if c.RespondentBIN != respondent.BIN {
+			return storage.Receipt{}, storage.ErrConflict // changed meanwhile: the claimant submits again
+		}
+		return s.seal(c, p.Name, respondent)
 	})
 }
 

@@ -114,6 +114,9 @@ func (s *Server) receiveMultipart(c *fiber.Ctx, claimID string, perDoc, budget i
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
+			// Read what follows the closing boundary (a chunked body's last chunk), or the server
+			// would take it for the next request on this connection.
+			_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
 			return stored, nil
 		}
 		if err != nil {

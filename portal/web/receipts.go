@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -10,19 +9,17 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"talap/portal/claim"
+	"talap/portal/party"
 	"talap/portal/receipt"
 	"talap/portal/storage"
 )
 
-// seal makes the signed receipt for a claim being filed.
-func (s *Server) seal(ctx context.Context, c claim.Claim, claimantName string) (storage.Receipt, error) {
+// seal makes the signed receipt for a claim being filed. It runs inside the submit transaction,
+// so it touches no database itself.
+func (s *Server) seal(c claim.Claim, claimantName string, respondent party.Body) (storage.Receipt, error) {
 	f := receipt.Facts{Number: c.Number, FiledAt: *c.SubmittedAt, Category: c.Category, Kind: c.Kind,
-		Claimant: receipt.Claimant{IIN: c.ClaimantIIN, Name: claimantName}}
-	if b, err := s.DB.Body(ctx, c.RespondentBIN); err == nil {
-		f.Respondent = receipt.Respondent{BIN: b.BIN, Name: b.Name.RU}
-	} else {
-		return storage.Receipt{}, err
-	}
+		Claimant:   receipt.Claimant{IIN: c.ClaimantIIN, Name: claimantName},
+		Respondent: receipt.Respondent{BIN: respondent.BIN, Name: respondent.Name.RU}}
 	if c.Routing != nil {
 		f.Court = c.Routing.CourtID
 	}
