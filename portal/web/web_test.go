@@ -254,6 +254,9 @@ func TestHomePageLanguage(t *testing.T) {
 			if resp.StatusCode != 200 || !strings.Contains(body, tt.want) {
 				t.Fatalf("%d, want %s in %.200s", resp.StatusCode, tt.want, body)
 			}
+			if strings.Contains(body, "no value") || !strings.Contains(body, "20") {
+				t.Fatalf("home page lacks the court count: %s", body)
+			}
 		})
 	}
 	resp, _ := get(t, base+"/?lang=kk")
