@@ -16,6 +16,7 @@ infra/dev/services.sh up
 pids=()
 cleanup() {
   trap - INT TERM EXIT
+  stopping=1
   echo; echo "Stopping Talap..."
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
@@ -73,4 +74,4 @@ for p in json.load(sys.stdin):
 echo
 echo "  Press Ctrl-C to stop."
 wait -n "${pids[@]}" || true
-echo "A Talap process exited; see $LOGS/"
+[ -n "${stopping:-}" ] || echo "A Talap process exited; see $LOGS/"
