@@ -3,6 +3,7 @@ package testenv
 import (
 	"bytes"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -134,12 +135,14 @@ func (m *MinIO) Start(e *Env) {
 	if err := m.cmd.Start(); err != nil {
 		m.t.Fatalf("start minio: %v", err)
 	}
-	WaitFor(m.t, 30*time.Second, "minio to accept connections", func() bool {
-		c, err := net.Dial("tcp", m.Addr)
-		if err == nil {
-			c.Close()
+	// MinIO listens before it is ready; its readiness endpoint says when it serves requests.
+	WaitFor(m.t, 30*time.Second, "minio to be ready", func() bool {
+		resp, err := http.Get("http://" + m.Addr + "/minio/health/ready")
+		if err != nil {
+			return false
 		}
-		return err == nil
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
 	})
 }
 

@@ -1197,7 +1197,9 @@ func TestDoubleClickedSubmitFilesOnce(t *testing.T) {
 			if withKey {
 				header = []string{"Idempotency-Key", "dbl-" + cl.ID}
 			}
-			const clicks = 4
+			// More clicks than the database pool has connections, so that a transaction needing a
+			// second connection while the others wait for its lock would stall the portal.
+			const clicks = 8
 			type answer struct {
 				status int
 				body   []byte
@@ -1269,6 +1271,47 @@ func TestDoubleClickedSubmitFilesOnce(t *testing.T) {
 				t.Fatalf("outbox rows = %d, want 1", n)
 			}
 		})
+	}
+}
+
+// TestConcurrentChangesToOneClaimAllAnswer saves one draft from many requests at once, as a form
+// autosaving in several tabs would: each waits for the claim's lock and all of them answer.
+func TestConcurrentChangesToOneClaimAllAnswer(t *testing.T) {
+	p := withSimulator(t)
+	a := asPerson(t, p, citizen(t, 0).IIN)
+	cl := a.newDraft(completeClaim())
+	const saves = 8
+	statuses := make([]int, saves)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range saves {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			body := fmt.Sprintf(`{"subject": "save %d", "respondent_bin": %q}`, i, respondentBIN)
+			req, _ := http.NewRequest(http.MethodPatch, p.URL+"/api/v1/claims/"+cl.ID, strings.NewReader(body))
+			req.Header.Set("X-CSRF-Token", a.csrf)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := a.hc.Do(req)
+			if err != nil {
+				statuses[i] = -1
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			statuses[i] = resp.StatusCode
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for i, st := range statuses {
+		if st != 200 {
+			t.Errorf("save %d answered %d", i, st)
+		}
+	}
+	if got := a.getClaim(cl.ID); !strings.HasPrefix(got.Subject, "save ") {
+		t.Fatalf("subject after the saves = %q", got.Subject)
 	}
 }
 
