@@ -13,54 +13,26 @@ import (
 
 // bodyPage is a public body's workspace: the claims filed against it, with filters.
 func (s *Server) bodyPage(c *fiber.Ctx) error {
-	p := principalOf(c)
 	bin := c.Params("bin")
-	if !p.OfficerOf(bin) {
-		return storage.ErrNotFound
+	lp, err := s.bodyClaims(c, bin)
+	if err != nil {
+		return err
 	}
 	body, err := s.DB.Body(c.UserContext(), bin)
 	if err != nil {
 		return err
 	}
-	f, after, limit, err := s.queueParams(c)
-	if err != nil {
-		return err
-	}
-	items, err := s.DB.BodyClaims(c.UserContext(), bin, f, after, limit+1)
-	if err != nil {
-		return err
-	}
-	page := queueJSON(items, limit)
-	if len(items) > limit {
-		items = items[:limit]
-	}
-	return s.render(c, "body_claims", fiber.Map{"Body": body, "Items": items, "Next": page["next_cursor"], "Filter": f,
+	return s.render(c, "body_claims", fiber.Map{"Body": body, "Items": lp.Items, "Next": lp.Next, "Filter": lp.Filter,
 		"Statuses":   []claim.Status{claim.StatusRouted, claim.StatusRegistered, claim.StatusLeftWithoutMotion, claim.StatusReturned, claim.StatusWithdrawn},
 		"Categories": claim.Categories, "DueBefore": c.Query("due_before")})
 }
 
 // queuePage is a court's intake queue: routed claims, oldest first, with filters and counts.
 func (s *Server) queuePage(c *fiber.Ctx) error {
-	p := principalOf(c)
 	courtID := c.Params("court")
-	if !p.ClerkOf(courtID) && !p.Admin {
-		return storage.ErrNotFound
-	}
-	f, after, limit, err := s.queueParams(c)
+	lp, err := s.courtQueue(c, courtID)
 	if err != nil {
 		return err
-	}
-	items, err := s.DB.CourtQueue(c.UserContext(), courtID, f, after, limit+1)
-	if err != nil {
-		return err
-	}
-	counts, err := s.DB.CourtCounts(c.UserContext(), courtID)
-	if err != nil {
-		return err
-	}
-	page := queueJSON(items, limit)
-	if len(items) > limit {
-		items = items[:limit]
 	}
 	courtName := courtID
 	if courts, err := s.DB.Courts(c.UserContext()); err == nil {
@@ -70,8 +42,8 @@ func (s *Server) queuePage(c *fiber.Ctx) error {
 			}
 		}
 	}
-	return s.render(c, "court_queue", fiber.Map{"CourtID": courtID, "CourtName": courtName, "Items": items, "Counts": counts,
-		"Next": page["next_cursor"], "Filter": f, "Categories": claim.Categories,
+	return s.render(c, "court_queue", fiber.Map{"CourtID": courtID, "CourtName": courtName, "Items": lp.Items, "Counts": lp.Counts,
+		"Next": lp.Next, "Filter": lp.Filter, "Categories": claim.Categories,
 		"FlagCodes": []string{"late", "pretrial_missing", "pretrial_late", "duplicate", "deadline_unknown"}})
 }
 

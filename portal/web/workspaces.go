@@ -248,20 +248,37 @@ func (s *Server) queueParams(c *fiber.Ctx) (storage.QueueFilter, *storage.Cursor
 	return f, after, limit, nil
 }
 
-func queueJSON(items []storage.QueueItem, limit int) fiber.Map {
-	next := ""
+// listPage is one page of a court queue or a body's list.
+type listPage struct {
+	Items  []storage.QueueItem
+	Next   string
+	Filter storage.QueueFilter
+	Counts map[string]int
+}
+
+// page trims a list fetched with one extra item to limit, and makes the next cursor from the last.
+func page(items []storage.QueueItem, limit int, f storage.QueueFilter) listPage {
+	p := listPage{Items: items, Filter: f}
 	if len(items) > limit {
-		items = items[:limit]
-		last := items[len(items)-1]
-		next = encodeCursor(storage.Cursor{At: *last.RoutedAt, ID: last.ID})
+		p.Items = items[:limit]
+		last := p.Items[len(p.Items)-1]
+		p.Next = encodeCursor(storage.Cursor{At: *last.RoutedAt, ID: last.ID})
 	}
-	out := make([]fiber.Map, len(items))
-	for i, it := range items {
+	return p
+}
+
+func (p listPage) JSON() fiber.Map {
+	out := make([]fiber.Map, len(p.Items))
+	for i, it := range p.Items {
 		out[i] = fiber.Map{"id": it.ID, "number": it.Number, "status": it.Status, "category": it.Category, "kind": it.Kind,
 			"subject": it.Subject, "respondent_bin": it.RespondentBIN, "court_id": it.CourtID, "submitted_at": it.SubmittedAt,
 			"routed_at": it.RoutedAt, "response_due": dateString(it.ResponseDue), "flags": it.Flags, "responded": it.Responded}
 	}
-	return fiber.Map{"claims": out, "next_cursor": next}
+	m := fiber.Map{"claims": out, "next_cursor": p.Next}
+	if p.Counts != nil {
+		m["counts"] = p.Counts
+	}
+	return m
 }
 
 func dateString(t *time.Time) any {
@@ -271,44 +288,51 @@ func dateString(t *time.Time) any {
 	return t.Format(time.DateOnly)
 }
 
-// apiCourtQueue is a court's intake queue: routed claims, oldest first, for its clerks.
-func (s *Server) apiCourtQueue(c *fiber.Ctx) error {
+// courtQueue is a court's intake queue (routed claims, oldest first) with counts, for its clerks
+// and administrators; anyone else is told it does not exist.
+func (s *Server) courtQueue(c *fiber.Ctx, courtID string) (listPage, error) {
 	p := principalOf(c)
-	court := c.Params("court")
-	if !p.ClerkOf(court) && !(p.Admin && p.TokenBody == "") {
-		return storage.ErrNotFound
+	if !p.ClerkOf(courtID) && !(p.Admin && p.TokenBody == "") {
+		return listPage{}, storage.ErrNotFound
 	}
 	f, after, limit, err := s.queueParams(c)
 	if err != nil {
-		return err
+		return listPage{}, err
 	}
-	items, err := s.DB.CourtQueue(c.UserContext(), court, f, after, limit+1)
+	items, err := s.DB.CourtQueue(c.UserContext(), courtID, f, after, limit+1)
 	if err != nil {
-		return err
+		return listPage{}, err
 	}
-	counts, err := s.DB.CourtCounts(c.UserContext(), court)
-	if err != nil {
-		return err
-	}
-	out := queueJSON(items, limit)
-	out["counts"] = counts
-	return c.JSON(out)
+	lp := page(items, limit, f)
+	lp.Counts, err = s.DB.CourtCounts(c.UserContext(), courtID)
+	return lp, err
 }
 
-// apiBodyClaims lists the claims against a body, for its officers and its API token.
-func (s *Server) apiBodyClaims(c *fiber.Ctx) error {
-	p := principalOf(c)
-	bin := c.Params("bin")
-	if !p.OfficerOf(bin) {
-		return storage.ErrNotFound
+// bodyClaims lists the claims against a body, for its officers and its API token.
+func (s *Server) bodyClaims(c *fiber.Ctx, bin string) (listPage, error) {
+	if !principalOf(c).OfficerOf(bin) {
+		return listPage{}, storage.ErrNotFound
 	}
 	f, after, limit, err := s.queueParams(c)
 	if err != nil {
-		return err
+		return listPage{}, err
 	}
 	items, err := s.DB.BodyClaims(c.UserContext(), bin, f, after, limit+1)
+	return page(items, limit, f), err
+}
+
+func (s *Server) apiCourtQueue(c *fiber.Ctx) error {
+	lp, err := s.courtQueue(c, c.Params("court"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(queueJSON(items, limit))
+	return c.JSON(lp.JSON())
+}
+
+func (s *Server) apiBodyClaims(c *fiber.Ctx) error {
+	lp, err := s.bodyClaims(c, c.Params("bin"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(lp.JSON())
 }
