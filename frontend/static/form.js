@@ -42,7 +42,7 @@
         var target = document.getElementById(reveals[j].getAttribute("data-reveals"));
         if (target) {
           target.hidden = !reveals[j].checked && !target.querySelector(".field-error");
-          reveals[j].setAttribute("aria-expanded", reveals[j].checked ? "true" : "false");
+          // aria-expanded is not allowed on a radio button; aria-controls ties it to what it shows.
           reveals[j].setAttribute("aria-controls", target.id);
         }
       }
@@ -166,12 +166,20 @@
         if (xhr.status === 201) {
           bar.value = 100;
           percent.textContent = "100%";
-          // Reload the page so the documents list shows the new files with their hashes.
+          // Reload the page so the documents list shows the new files with their hashes. After an
+          // earlier upload the address is already this one, and replacing it would only move to
+          // the #documents anchor without loading the list again: reload instead.
           var u = new URL(window.location.href);
           u.searchParams.set("added", "1");
           u.searchParams.delete("kind");
           u.hash = "documents";
-          window.location.replace(u.toString());
+          var here = new URL(window.location.href);
+          here.hash = "documents";
+          if (u.toString() === here.toString()) {
+            window.location.reload();
+          } else {
+            window.location.replace(u.toString());
+          }
           return;
         }
         var msg = "";

@@ -34,9 +34,15 @@ const axeRun = `(async () => {
 		nodes: v.nodes.map(n => ({target: n.target.join(" "), html: n.html.slice(0, 200), summary: n.failureSummary || ""}))}));
 })()`
 
-// checkAxe injects axe-core into the tab's page and fails the test on any violation.
-func (h *harness) checkAxe(tb *tab, name string) {
+// runAxe injects axe-core into the tab's page (once) and returns the violations it finds.
+func (h *harness) runAxe(tb *tab, name string) []axeViolation {
 	tb.t.Helper()
+	if tb.noJS {
+		// axe needs timers and promises: let it run, then turn scripts off again. The page's own
+		// scripts were skipped when it loaded and stay so.
+		tb.setJS(true)
+		defer tb.setJS(false)
+	}
 	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
 	defer cancel()
 	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof axe !== "undefined"`))
@@ -51,17 +57,27 @@ func (h *harness) checkAxe(tb *tab, name string) {
 	if err != nil {
 		tb.fail("run axe-core on %s: %v", name, err)
 	}
+	sort.Slice(vs, func(i, j int) bool { return vs[i].ID < vs[j].ID })
+	return vs
+}
+
+// checkAxe fails the test on any violation axe-core finds in the tab's page.
+func (h *harness) checkAxe(tb *tab, name string) {
+	tb.t.Helper()
+	vs := h.runAxe(tb, name)
 	h.mu.Lock()
-	h.checked[tb.lang+"/"+name] = true
+	key := tb.lang + "/" + name
+	if tb.noJS {
+		key += "(no-js)"
+	}
+	h.checked[key] = true
 	h.runs++
 	h.mu.Unlock()
 	if len(vs) == 0 {
 		return
 	}
-	sort.Slice(vs, func(i, j int) bool { return vs[i].ID < vs[j].ID })
 	var b strings.Builder
-	loc := tb.location()
-	fmt.Fprintf(&b, "axe: %d violation(s) on %s (%s, %s):", len(vs), name, tb.lang, loc)
+	fmt.Fprintf(&b, "axe: %d violation(s) on %s (%s, %s):", len(vs), name, tb.lang, tb.location())
 	for _, v := range vs {
 		fmt.Fprintf(&b, "\n  %s [%s] %s (%s)", v.ID, v.Impact, v.Help, v.URL)
 		for _, n := range v.Nodes {

@@ -62,9 +62,11 @@ type harness struct {
 	shotsDir string          // TALAP_E2E_SHOTS: where to save 360 px and 1280 px screenshots, or ""
 	failDir  string          // where to save screenshots of a failed test's steps
 
-	mu      sync.Mutex
-	checked map[string]bool // "lang/page" checked with axe
-	runs    int             // axe runs
+	mu                sync.Mutex
+	checked           map[string]bool // "lang/page" checked with axe
+	runs              int             // axe runs
+	cleaned           map[string]bool // failure folders emptied of an earlier run's files
+	axeTime, shotTime time.Duration
 }
 
 // needBrowser skips the test when Chromium is missing on a developer's machine; in CI (where
@@ -89,7 +91,7 @@ func start(t *testing.T) *harness {
 		t.Fatalf("axe-core is not installed (%v): run `npm ci --prefix infra/e2e` (make test does)", err)
 	}
 	env := testenv.Get(t)
-	h := &harness{env: env, logs: &logBuffer{}, axe: string(axe), checked: map[string]bool{},
+	h := &harness{env: env, logs: &logBuffer{}, axe: string(axe), checked: map[string]bool{}, cleaned: map[string]bool{},
 		shotsDir: os.Getenv("TALAP_E2E_SHOTS"), failDir: failureDir()}
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	t.Cleanup(func() {
@@ -199,6 +201,12 @@ var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 // save writes a file of a failed test under the failure directory.
 func (h *harness) save(t *testing.T, name string, b []byte) {
 	dir := filepath.Join(h.failDir, unsafeName.ReplaceAllString(t.Name(), "_"))
+	h.mu.Lock()
+	if !h.cleaned[dir] {
+		h.cleaned[dir] = true
+		_ = os.RemoveAll(dir)
+	}
+	h.mu.Unlock()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Logf("save %s: %v", name, err)
 		return
@@ -228,7 +236,7 @@ func persona(t *testing.T, match func(seed.Persona) bool) seed.Persona {
 // shot is a screenshot of one step, kept until the test ends and saved if it failed.
 type shot struct {
 	name string
-	png  []byte
+	img  []byte // JPEG
 }
 
 // tab is one person's browser tab, in a browser context (cookie jar) of its own.
@@ -241,6 +249,8 @@ type tab struct {
 	n     int
 	shots []shot
 	noJS  bool
+	// throttled: uploads to the API go over a slow line (throttleUploads).
+	throttled bool
 }
 
 // newTab opens a tab in a fresh browser context for who (used in screenshot names).
@@ -262,11 +272,13 @@ func (h *harness) newTab(t *testing.T, lang, who string) *tab {
 }
 
 func (tb *tab) saveShots() {
-	if png, err := chromedp.Run(tb.ctx, chromedp.CaptureScreenshot()); err == nil {
-		tb.shots = append(tb.shots, shot{name: "at-failure", png: png})
+	ctx, cancel := context.WithTimeout(tb.ctx, 10*time.Second)
+	defer cancel()
+	if img, err := chromedp.Run(ctx, chromedp.FullScreenshot(70)); err == nil {
+		tb.shots = append(tb.shots, shot{name: "at-failure", img: img})
 	}
 	for i, s := range tb.shots {
-		tb.h.save(tb.t, fmt.Sprintf("%s-%02d-%s.png", tb.who, i+1, s.name), s.png)
+		tb.h.save(tb.t, fmt.Sprintf("%s-%02d-%s.jpg", tb.who, i+1, s.name), s.img)
 	}
 	tb.t.Logf("screenshots of %s's steps saved under %s", tb.who, tb.h.failDir)
 }
@@ -274,7 +286,9 @@ func (tb *tab) saveShots() {
 // fail stops the test with what went wrong and where the browser was.
 func (tb *tab) fail(format string, args ...any) {
 	tb.t.Helper()
-	loc, _ := chromedp.Run(tb.ctx, chromedp.Location())
+	ctx, cancel := context.WithTimeout(tb.ctx, 5*time.Second)
+	defer cancel()
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
 	tb.t.Fatalf("%s (%s) at %s: %s", tb.who, tb.lang, loc, fmt.Sprintf(format, args...))
 }
 
@@ -344,7 +358,7 @@ func (tb *tab) replaceText(sel, text string) {
 // typeDate types a date into a date field the way a person does: month, day and year digits.
 func (tb *tab) typeDate(sel string, d time.Time) {
 	tb.t.Helper()
-	tb.do("type a date into "+sel, chromedp.Click(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), d.Format("01022006")))
+	tb.do("type a date into "+sel, chromedp.SendKeys(chromedp.CSS(sel), d.Format("01022006")))
 	if got := eval[string](tb, fmt.Sprintf(`document.querySelector(%q).value`, sel)); got != d.Format("2006-01-02") {
 		tb.fail("date typed into %s reads %q, want %s", sel, got, d.Format("2006-01-02"))
 	}
@@ -399,13 +413,28 @@ func (tb *tab) page(name string) {
 	if lang := eval[string](tb, `document.documentElement.lang`); lang != tb.lang {
 		tb.t.Errorf("%s: page language %q, want %q", name, lang, tb.lang)
 	}
+	t0 := time.Now()
 	tb.h.checkAxe(tb, name)
-	if png, err := chromedp.Run(tb.ctx, chromedp.CaptureScreenshot()); err == nil {
-		tb.shots = append(tb.shots, shot{name: name, png: png})
+	t1 := time.Now()
+	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
+	defer cancel()
+	if img, err := chromedp.Run(ctx, quickShot); err == nil {
+		tb.shots = append(tb.shots, shot{name: name, img: img})
 	}
+	tb.h.mu.Lock()
+	tb.h.axeTime += t1.Sub(t0)
+	tb.h.shotTime += time.Since(t1)
+	tb.h.mu.Unlock()
 	if tb.h.shotsDir != "" {
 		tb.h.lookShots(tb, name)
 	}
+}
+
+// quickShot is a JPEG of the visible part of the page, quick enough to keep one of every step.
+func quickShot(ctx context.Context, t *chromedp.Target) ([]byte, error) {
+	res, err := cdp.Call(ctx, t, page.CaptureScreenshot, page.CaptureScreenshotParams{
+		Format: page.CaptureScreenshotFormatJpeg, Quality: new(int64(60)), OptimizeForSpeed: new(true)})
+	return res.Data, err
 }
 
 // lookShots saves full-page screenshots at 360 px and 1280 px wide for a person to review.
@@ -442,8 +471,13 @@ func (h *harness) lookShots(tb *tab, name string) {
 func (tb *tab) disableJS() {
 	tb.t.Helper()
 	tb.noJS = true
-	tb.do("disable JavaScript", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+	tb.setJS(false)
+}
+
+func (tb *tab) setJS(on bool) {
+	tb.t.Helper()
+	tb.do("turn JavaScript on or off", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on})
 		return err
 	}))
 }

@@ -5,9 +5,13 @@ import (
 	"html/template"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
+	"time"
 
 	"talap/frontend"
+	"talap/portal/calendar"
+	"talap/portal/claim"
 	"talap/portal/lang"
 	"talap/portal/locale"
 )
@@ -24,7 +28,11 @@ func parsePages(tr *locale.Translator) (pages, error) {
 	for _, l := range lang.Supported {
 		l := l
 		out[l] = map[string]*template.Template{}
-		funcs := template.FuncMap{"t": func(id string, pairs ...any) string { return tr.T(l, id, pairs...) }}
+		funcs := template.FuncMap{
+			"t": func(id string, pairs ...any) string { return tr.T(l, id, pairs...) },
+			// date writes a day as the page's language does: "11 December 2026", "11 декабря 2026 г.".
+			"date": func(v any) string { return templateDate(tr, l, v) },
+		}
 		for _, name := range names {
 			page := strings.TrimSuffix(path.Base(name), ".html")
 			if page == "layout" {
@@ -38,4 +46,30 @@ func parsePages(tr *locale.Translator) (pages, error) {
 		}
 	}
 	return out, nil
+}
+
+// templateDate is the template func date: the day of a time (in Almaty) or of a claim.Date, in
+// language l, as fmtDate writes it; nothing for a nil or another type.
+func templateDate(tr *locale.Translator, l string, v any) string {
+	var t time.Time
+	switch d := v.(type) {
+	case time.Time:
+		t = d
+	case *time.Time:
+		if d == nil {
+			return ""
+		}
+		t = *d
+	case claim.Date:
+		t = d.Time
+	case *claim.Date:
+		if d == nil {
+			return ""
+		}
+		t = d.Time
+	default:
+		return ""
+	}
+	t = t.In(calendar.Almaty())
+	return tr.T(l, "track.date", "Day", t.Day(), "Month", tr.T(l, "track.month."+strconv.Itoa(int(t.Month()))), "Year", t.Year())
 }

@@ -39,6 +39,9 @@ func (s *Server) claimTitle(l string, cl claim.Claim) string {
 	return s.tr.T(l, "track.draft_of", "Date", s.fmtDate(l, cl.CreatedAt.In(calendar.Almaty())))
 }
 
+// justFiled are the statuses in which the claim page still confirms a filing (?filed=1).
+var justFiled = []claim.Status{claim.StatusSubmitted, claim.StatusValidating, claim.StatusRouted}
+
 // withdrawable are the statuses in which the claimant may still withdraw (before registration).
 var withdrawable = []claim.Status{claim.StatusSubmitted, claim.StatusValidating, claim.StatusRouted,
 	claim.StatusNeedsCorrection, claim.StatusLeftWithoutMotion, claim.StatusUnroutable}
@@ -144,7 +147,9 @@ func (s *Server) claimPage(c *fiber.Ctx) error {
 	data := fiber.Map{
 		"Claim": cl, "Title": s.claimTitle(l, cl), "Own": own,
 		"Status": s.tr.T(l, "track.status."+string(cl.Status)), "StatusCode": string(cl.Status), "Next": s.tr.T(l, "next."+string(cl.Status)),
-		"Filed": c.Query("filed") != "" && cl.Number != "", "Withdrawn": c.Query("withdrawn") != "" && cl.Status == claim.StatusWithdrawn,
+		// The "filed" confirmation belongs to the filing: a later reload of that address, once the
+		// court has decided, would contradict the status.
+		"Filed": c.Query("filed") != "" && cl.Number != "" && slices.Contains(justFiled, cl.Status), "Withdrawn": c.Query("withdrawn") != "" && cl.Status == claim.StatusWithdrawn,
 		"Events": s.eventViews(l, cl, own, events), "Docs": s.docViews(l, cl), "Duty": s.dutyView(l, cl),
 		"CanContinue": own && cl.Status == claim.StatusDraft,
 		"CanCorrect":  own && cl.Status.Editable() && cl.Status != claim.StatusDraft,
