@@ -17,7 +17,13 @@ if ! command -v chromium >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
+# The receipt tests read the PDFs back (pdftotext, pdffonts) and decode the QR code (zbarimg).
+if ! command -v pdftotext >/dev/null || ! command -v zbarimg >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends poppler-utils zbar-tools >/dev/null
+fi
 if ! command -v npm >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null
 fi
 [ -f infra/e2e/node_modules/axe-core/axe.min.js ] || npm ci --prefix infra/e2e --no-audit --no-fund --silent
