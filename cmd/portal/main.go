@@ -6,6 +6,9 @@
 //	                       production, the demo personas' memberships)
 //	portal audit-verify    check the audit log's hash chain
 //	portal healthcheck     exit 0 when the running portal answers /healthz (for containers)
+//	portal memberships     list who works for which body or court, and the administrators
+//	portal grant IIN officer BIN | clerk COURT | admin     add a membership (audited)
+//	portal revoke ID       remove a membership by its id (audited)
 package main
 
 import (
@@ -16,6 +19,7 @@ import (
 	_ "net/http/pprof" // served only on TALAP_PPROF_ADDR
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -23,7 +27,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"talap/portal/config"
+	"talap/portal/ident"
 	"talap/portal/objectstore"
+	"talap/portal/party"
 	"talap/portal/storage"
 	"talap/portal/web"
 	"talap/worker"
@@ -37,17 +43,17 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	cmd := "serve"
+	cmd, args := "serve", []string(nil)
 	if len(os.Args) > 1 {
-		cmd = os.Args[1]
+		cmd, args = os.Args[1], os.Args[2:]
 	}
-	if err := run(ctx, cfg, cmd); err != nil {
+	if err := run(ctx, cfg, cmd, args); err != nil {
 		fmt.Fprintln(os.Stderr, "portal:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, cfg config.Config, cmd string) error {
+func run(ctx context.Context, cfg config.Config, cmd string, args []string) error {
 	if cmd == "healthcheck" {
 		return healthcheck(cfg)
 	}
@@ -86,8 +92,10 @@ func run(ctx context.Context, cfg config.Config, cmd string) error {
 		return nil
 	case "serve":
 		return serve(ctx, cfg, db)
+	case "memberships", "grant", "revoke":
+		return memberships(ctx, db, cmd, args)
 	default:
-		return fmt.Errorf("unknown command %q (serve, migrate, seed, audit-verify, healthcheck)", cmd)
+		return fmt.Errorf("unknown command %q (serve, migrate, seed, audit-verify, healthcheck, memberships, grant, revoke)", cmd)
 	}
 }
 
@@ -145,4 +153,47 @@ func healthcheck(cfg config.Config) error {
 		return errors.New(resp.Status)
 	}
 	return nil
+}
+
+// memberships lists, grants and revokes memberships from the command line; changes are audited
+// with the operator recorded as "cli".
+func memberships(ctx context.Context, db *storage.DB, cmd string, args []string) error {
+	switch cmd {
+	case "memberships":
+		ms, err := db.Memberships(ctx, "")
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			fmt.Printf("%d\t%s\t%s\t%s%s\t%s\n", m.ID, m.IIN, m.Role, m.BodyBIN, m.CourtID, m.Name)
+		}
+		return nil
+	case "revoke":
+		if len(args) != 1 {
+			return errors.New("usage: portal revoke MEMBERSHIP_ID (see portal memberships)")
+		}
+		id, err := strconv.ParseInt(args[0], 10, 64)
+		if err != nil {
+			return fmt.Errorf("membership id %q is not a number", args[0])
+		}
+		return db.Revoke(ctx, "cli", id)
+	}
+	usage := errors.New("usage: portal grant IIN officer BIN | portal grant IIN clerk COURT_ID | portal grant IIN admin")
+	if len(args) < 2 {
+		return usage
+	}
+	m := party.Membership{IIN: args[0], Role: args[1]}
+	if err := ident.ValidateIIN(m.IIN); err != nil {
+		return fmt.Errorf("IIN %s: %w", m.IIN, err)
+	}
+	switch {
+	case m.Role == party.RoleOfficer && len(args) == 3:
+		m.BodyBIN = args[2]
+	case m.Role == party.RoleClerk && len(args) == 3:
+		m.CourtID = args[2]
+	case m.Role == party.RoleAdmin && len(args) == 2:
+	default:
+		return usage
+	}
+	return db.Grant(ctx, "cli", m)
 }
