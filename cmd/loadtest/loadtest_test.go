@@ -10,6 +10,8 @@ import (
 	"testing"
 	"testing/iotest"
 	"time"
+
+	"talap/cmd/internal/latency"
 )
 
 func durations(ms ...int) []time.Duration {
@@ -40,7 +42,7 @@ func TestPercentileIsNearestRank(t *testing.T) {
 		{durations(hundred...), 100, 100 * time.Millisecond},
 	}
 	for _, c := range cases {
-		if got := percentile(c.samples, c.p); got != c.want {
+		if got := latency.Percentile(c.samples, c.p); got != c.want {
 			t.Errorf("p%v of %d samples = %v, want %v", c.p, len(c.samples), got, c.want)
 		}
 	}

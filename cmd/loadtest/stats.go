@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"talap/cmd/internal/latency"
 )
 
 // result is what one mode measured.
@@ -41,17 +43,6 @@ func (r *result) finish() {
 	slices.Sort(r.Routed)
 }
 
-// percentile is the nearest-rank percentile p (0 < p <= 100) of sorted samples, or 0 without any.
-func percentile(sorted []time.Duration, p float64) time.Duration {
-	n := len(sorted)
-	if n == 0 {
-		return 0
-	}
-	rank := int(math.Ceil(p / 100 * float64(n)))
-	rank = min(max(rank, 1), n)
-	return sorted[rank-1]
-}
-
 // ms is d in milliseconds, rounded to the nearest whole one.
 func ms(d time.Duration) int64 {
 	return int64(math.Round(float64(d) / float64(time.Millisecond)))
@@ -67,7 +58,7 @@ func latencyLine(name string, sorted []time.Duration) string {
 		return fmt.Sprintf("  %-16s n=0", name)
 	}
 	return fmt.Sprintf("  %-16s n=%d p50=%sms p95=%sms p99=%sms max=%sms", name, len(sorted),
-		msf(percentile(sorted, 50)), msf(percentile(sorted, 95)), msf(percentile(sorted, 99)), msf(sorted[len(sorted)-1]))
+		msf(latency.Percentile(sorted, 50)), msf(latency.Percentile(sorted, 95)), msf(latency.Percentile(sorted, 99)), msf(sorted[len(sorted)-1]))
 }
 
 // writeResult prints one mode's figures.
@@ -104,7 +95,7 @@ func summaryLine(portal, baseline *result) string {
 		ratio = portal.Throughput() / b
 	}
 	return fmt.Sprintf("ratio=%.2f portal=%.2f baseline=%.2f p99_submit_ms=%d",
-		ratio, portal.Throughput(), baseline.Throughput(), ms(percentile(portal.Submit, 99)))
+		ratio, portal.Throughput(), baseline.Throughput(), ms(latency.Percentile(portal.Submit, 99)))
 }
 
 // uploadLine is the upload benchmark's last line.

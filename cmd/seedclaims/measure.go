@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"talap/cmd/internal/latency"
 	"talap/infra/seed"
 	"talap/portal/storage"
 )
@@ -205,7 +206,7 @@ func measure(ctx context.Context, db, compare *storage.DB, o options, w io.Write
 			}
 			fmt.Fprintf(w, "ratio %-12s", x.name)
 			for _, p := range []float64{50, 95, 99} {
-				fmt.Fprintf(w, " p%v=%.2fx", p, float64(percentile(x.a, p))/float64(percentile(x.b, p)))
+				fmt.Fprintf(w, " p%v=%.2fx", p, float64(latency.Percentile(x.a, p))/float64(latency.Percentile(x.b, p)))
 			}
 			fmt.Fprintln(w)
 		}

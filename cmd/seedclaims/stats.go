@@ -2,24 +2,14 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-)
 
-// percentile is the nearest-rank percentile p (0 < p <= 100) of sorted samples, or 0 without any.
-func percentile(sorted []time.Duration, p float64) time.Duration {
-	n := len(sorted)
-	if n == 0 {
-		return 0
-	}
-	rank := int(math.Ceil(p / 100 * float64(n)))
-	rank = min(max(rank, 1), n)
-	return sorted[rank-1]
-}
+	"talap/cmd/internal/latency"
+)
 
 // msf is d in milliseconds with two decimals.
 func msf(d time.Duration) string {
@@ -33,7 +23,7 @@ func summary(name string, samples []time.Duration) string {
 		return fmt.Sprintf("%-10s n=0", name)
 	}
 	return fmt.Sprintf("%-10s n=%d p50=%sms p95=%sms p99=%sms max=%sms", name, len(samples),
-		msf(percentile(samples, 50)), msf(percentile(samples, 95)), msf(percentile(samples, 99)), msf(samples[len(samples)-1]))
+		msf(latency.Percentile(samples, 50)), msf(latency.Percentile(samples, 95)), msf(latency.Percentile(samples, 99)), msf(samples[len(samples)-1]))
 }
 
 var placeholder = regexp.MustCompile(`\$(\d+)`)
