@@ -43,30 +43,50 @@ func scanQueue(r pgx.CollectableRow) (QueueItem, error) {
 // CourtQueue lists the claims routed to a court and waiting for its decision, oldest first, after
 // the cursor. Keyset pagination on (routed_at, id) keeps every page as fast as the first.
 func (db *DB) CourtQueue(ctx context.Context, courtID string, f QueueFilter, after *Cursor, limit int) ([]QueueItem, error) {
-	where := []string{"c.court_id = $1", "c.status = 'routed'"}
-	args := []any{courtID}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, fmt.Sprintf(cond, len(args)))
-	}
+	q := listQuery{where: []string{"c.court_id = $1", "c.status = 'routed'"}, args: []any{courtID}}
 	if f.Category != "" {
-		add("c.category = $%d", f.Category)
+		q.add("c.category = $%d", f.Category)
 	}
 	if f.Flag != "" {
-		add("c.flags @> jsonb_build_array(jsonb_build_object('code', $%d::text))", f.Flag)
+		q.add("c.flags @> jsonb_build_array(jsonb_build_object('code', $%d::text))", f.Flag)
 	}
 	if f.OlderThan > 0 {
-		add("c.routed_at <= now() - make_interval(days => $%d)", f.OlderThan)
+		q.add("c.routed_at <= now() - make_interval(days => $%d)", f.OlderThan)
 	}
-	if after != nil {
-		args = append(args, after.At, after.ID)
-		where = append(where, fmt.Sprintf("(c.routed_at, c.id) > ($%d, $%d::uuid)", len(args)-1, len(args)))
-	}
-	args = append(args, limit)
-	rows, err := db.Pool.Query(ctx, `SELECT `+queueColumns+` FROM claims c WHERE `+strings.Join(where, " AND ")+
-		fmt.Sprintf(` ORDER BY c.routed_at, c.id LIMIT $%d`, len(args)), args...)
+	items, err := db.listClaims(ctx, q, after, false, limit)
 	if err != nil {
 		return nil, fmt.Errorf("court queue: %w", err)
+	}
+	return items, nil
+}
+
+// listQuery is the WHERE clause of a list of routed claims, with its numbered arguments.
+type listQuery struct {
+	where []string
+	args  []any
+}
+
+// add appends a condition whose %d is the number of its argument.
+func (q *listQuery) add(cond string, v any) {
+	q.args = append(q.args, v)
+	q.where = append(q.where, fmt.Sprintf(cond, len(q.args)))
+}
+
+// listClaims runs q ordered by (routed_at, id), ascending or descending, one page after the cursor.
+func (db *DB) listClaims(ctx context.Context, q listQuery, after *Cursor, desc bool, limit int) ([]QueueItem, error) {
+	cmp, order := ">", "c.routed_at, c.id"
+	if desc {
+		cmp, order = "<", "c.routed_at DESC, c.id DESC"
+	}
+	if after != nil {
+		q.args = append(q.args, after.At, after.ID)
+		q.where = append(q.where, fmt.Sprintf("(c.routed_at, c.id) %s ($%d, $%d::uuid)", cmp, len(q.args)-1, len(q.args)))
+	}
+	q.args = append(q.args, limit)
+	rows, err := db.Pool.Query(ctx, `SELECT `+queueColumns+` FROM claims c WHERE `+strings.Join(q.where, " AND ")+
+		fmt.Sprintf(` ORDER BY %s LIMIT $%d`, order, len(q.args)), q.args...)
+	if err != nil {
+		return nil, err
 	}
 	return pgx.CollectRows(rows, scanQueue)
 }
@@ -91,30 +111,19 @@ func (db *DB) CourtCounts(ctx context.Context, courtID string) (map[string]int, 
 
 // BodyClaims lists the claims routed against a body, newest routing first, after the cursor.
 func (db *DB) BodyClaims(ctx context.Context, bin string, f QueueFilter, after *Cursor, limit int) ([]QueueItem, error) {
-	where := []string{"c.respondent_bin = $1", "c.routed_at IS NOT NULL"}
-	args := []any{bin}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, fmt.Sprintf(cond, len(args)))
-	}
+	q := listQuery{where: []string{"c.respondent_bin = $1", "c.routed_at IS NOT NULL"}, args: []any{bin}}
 	if f.Status != "" {
-		add("c.status = $%d", f.Status)
+		q.add("c.status = $%d", f.Status)
 	}
 	if f.Category != "" {
-		add("c.category = $%d", f.Category)
+		q.add("c.category = $%d", f.Category)
 	}
 	if f.DueBefore != nil {
-		add("c.response_due <= $%d", *f.DueBefore)
+		q.add("c.response_due <= $%d", *f.DueBefore)
 	}
-	if after != nil {
-		args = append(args, after.At, after.ID)
-		where = append(where, fmt.Sprintf("(c.routed_at, c.id) < ($%d, $%d::uuid)", len(args)-1, len(args)))
-	}
-	args = append(args, limit)
-	rows, err := db.Pool.Query(ctx, `SELECT `+queueColumns+` FROM claims c WHERE `+strings.Join(where, " AND ")+
-		fmt.Sprintf(` ORDER BY c.routed_at DESC, c.id DESC LIMIT $%d`, len(args)), args...)
+	items, err := db.listClaims(ctx, q, after, true, limit)
 	if err != nil {
 		return nil, fmt.Errorf("body claims: %w", err)
 	}
-	return pgx.CollectRows(rows, scanQueue)
+	return items, nil
 }

@@ -135,3 +135,63 @@ func TestRegistryUpsertIsRepeatable(t *testing.T) {
 }
 
 func noCheck(claim.Claim) claim.FieldErrors { return nil }
+
+func TestQueuesPageWithTheirCursorsInOrder(t *testing.T) {
+	db := testenv.Get(t).DB
+	ctx := context.Background()
+	var ids []string
+	for i := 0; i < 5; i++ {
+		id := draft(t, db)
+		_, err := db.Pool.Exec(ctx, `UPDATE claims SET status = 'routed', court_id = 'smas-ulytau-region',
+			routed_at = now() - make_interval(mins => $2) WHERE id = $1`, id, 10-i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	walk := func(list func(*storage.Cursor) ([]storage.QueueItem, error)) []string {
+		var got []string
+		var after *storage.Cursor
+		for {
+			page, err := list(after)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range page {
+				got = append(got, it.ID)
+			}
+			if len(page) < 2 {
+				return got
+			}
+			last := page[len(page)-1]
+			after = &storage.Cursor{At: *last.RoutedAt, ID: last.ID}
+		}
+	}
+	court := walk(func(c *storage.Cursor) ([]storage.QueueItem, error) {
+		return db.CourtQueue(ctx, "smas-ulytau-region", storage.QueueFilter{}, c, 2)
+	})
+	if strings.Join(court, ",") != strings.Join(ids, ",") {
+		t.Fatalf("court queue pages = %v, want oldest first %v", court, ids)
+	}
+	bin := ""
+	if err := db.Pool.QueryRow(ctx, `SELECT respondent_bin FROM claims WHERE id = $1`, ids[0]).Scan(&bin); err != nil {
+		t.Fatal(err)
+	}
+	body := walk(func(c *storage.Cursor) ([]storage.QueueItem, error) {
+		return db.BodyClaims(ctx, bin, storage.QueueFilter{Status: "routed"}, c, 2)
+	})
+	var mine []string
+	for _, id := range body {
+		for _, want := range ids {
+			if id == want {
+				mine = append(mine, id)
+			}
+		}
+	}
+	for i, j := 0, len(ids)-1; i < j; i, j = i+1, j-1 {
+		ids[i], ids[j] = ids[j], ids[i]
+	}
+	if strings.Join(mine, ",") != strings.Join(ids, ",") {
+		t.Fatalf("body list pages = %v, want newest first %v", mine, ids)
+	}
+}
