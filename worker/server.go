@@ -34,8 +34,9 @@ func Run(ctx context.Context, cfg config.Config, db *storage.DB, store *objectst
 	defer client.Close()
 	relay := &Relay{DB: db, Client: client, Queue: cfg.Queue, Retention: cfg.TaskRetention, Interval: cfg.OutboxInterval,
 		StuckAfter: cfg.StuckAfter, Log: log}
-	relayDone := make(chan struct{})
+	relayDone, sealDone := make(chan struct{}), make(chan struct{})
 	go func() { defer close(relayDone); relay.Run(ctx) }()
+	go func() { defer close(sealDone); SealAudit(ctx, db, cfg.AuditSeal, log) }()
 
 	srv := asynq.NewServer(RedisOpt(cfg), asynq.Config{
 		Concurrency:     10,
@@ -60,6 +61,7 @@ func Run(ctx context.Context, cfg config.Config, db *storage.DB, store *objectst
 	<-ctx.Done()
 	srv.Shutdown()
 	<-relayDone
+	<-sealDone
 	log.Info("worker stopped")
 	return nil
 }

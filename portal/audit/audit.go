@@ -35,7 +35,7 @@ func Hash(prev string, e Event) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// Chain checks events one at a time, in id order.
+// Chain checks events one at a time, in chain order.
 type Chain struct {
 	prev  string
 	count int

@@ -63,6 +63,7 @@ type Config struct {
 	PprofAddr string // when set, net/http/pprof listens here (e.g. 127.0.0.1:6060); off by default
 
 	OutboxInterval time.Duration // how often the sweeper re-sends unsent outbox rows
+	AuditSeal      time.Duration // how often the worker links new audit events into the hash chain
 	TaskRetention  time.Duration // how long asynq keeps a finished task's id, so a re-send is a conflict
 }
 
@@ -104,6 +105,7 @@ func load(getenv func(string) string) (Config, error) {
 		OIDCIINClaim:      r.str("TALAP_OIDC_IIN_CLAIM", "iin"),
 		OutboxInterval:    r.duration("TALAP_OUTBOX_INTERVAL", 5*time.Second),
 		TaskRetention:     r.duration("TALAP_TASK_RETENTION", 72*time.Hour),
+		AuditSeal:         r.duration("TALAP_AUDIT_SEAL_INTERVAL", time.Second),
 		SessionIdle:       r.duration("TALAP_SESSION_IDLE", 30*time.Minute),
 		SessionAbsolute:   r.duration("TALAP_SESSION_ABSOLUTE", 12*time.Hour),
 		RateLogin:         r.integer("TALAP_RATE_LOGIN_PER_MINUTE", 30),

@@ -105,7 +105,10 @@ type querier interface {
 
 // loadClaim reads one claim with its documents; lock takes a row lock inside a transaction.
 func loadClaim(ctx context.Context, q querier, id string, lock bool) (claim.Claim, error) {
-	sql := `SELECT ` + claimColumns + ` FROM claims c WHERE c.id::text = $1`
+	if !isUUID(id) {
+		return claim.Claim{}, ErrNotFound
+	}
+	sql := `SELECT ` + claimColumns + ` FROM claims c WHERE c.id = $1::uuid`
 	if lock {
 		sql += ` FOR UPDATE`
 	}
@@ -278,7 +281,10 @@ func (db *DB) ClaimsOf(ctx context.Context, claimantIIN string, after *Cursor, l
 // DocumentsSize is the total size of a claim's documents.
 func (db *DB) DocumentsSize(ctx context.Context, claimID string) (int64, error) {
 	var n int64
-	err := db.Pool.QueryRow(ctx, `SELECT coalesce(sum(size), 0) FROM documents WHERE claim_id::text = $1 AND response_id IS NULL`, claimID).Scan(&n)
+	if !isUUID(claimID) {
+		return 0, ErrNotFound
+	}
+	err := db.Pool.QueryRow(ctx, `SELECT coalesce(sum(size), 0) FROM documents WHERE claim_id = $1::uuid AND response_id IS NULL`, claimID).Scan(&n)
 	return n, err
 }
 
@@ -329,7 +335,7 @@ func (db *DB) RemoveDocument(ctx context.Context, claimID, claimantIIN, docID st
 		if c.Status != claim.StatusDraft {
 			return ErrConflict
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM documents WHERE id::text = $1`, docID); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM documents WHERE id = $1::uuid`, docID); err != nil {
 			return fmt.Errorf("remove document: %w", err)
 		}
 		return appendAudit(ctx, tx, claimantIIN, "document.removed", claimID, map[string]any{"document_id": docID})

@@ -171,8 +171,11 @@ type DecisionRecord struct {
 
 // Decisions lists a claim's decisions, oldest first.
 func (db *DB) Decisions(ctx context.Context, id string) ([]DecisionRecord, error) {
+	if !isUUID(id) {
+		return nil, ErrNotFound
+	}
 	rows, err := db.Pool.Query(ctx, `SELECT action, reasons, text, correction_due, coalesce(from_court, ''), coalesce(to_court, ''), decided_at
-		FROM decisions WHERE claim_id::text = $1 ORDER BY id`, id)
+		FROM decisions WHERE claim_id = $1::uuid ORDER BY id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("decisions: %w", err)
 	}

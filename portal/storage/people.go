@@ -92,8 +92,11 @@ func (db *DB) CreateAPIToken(ctx context.Context, actor, bodyBIN, name, hash str
 
 // RevokeAPIToken revokes a body's token and audits it.
 func (db *DB) RevokeAPIToken(ctx context.Context, actor, bodyBIN, id string) error {
+	if !isUUID(id) {
+		return ErrNotFound
+	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = now() WHERE id::text = $1 AND body_bin = $2 AND revoked_at IS NULL`, id, bodyBIN)
+		tag, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = now() WHERE id = $1::uuid AND body_bin = $2 AND revoked_at IS NULL`, id, bodyBIN)
 		if err != nil {
 			return fmt.Errorf("revoke token: %w", err)
 		}

@@ -52,9 +52,12 @@ const (
 // next tasks are written.
 func (db *DB) FinishValidation(ctx context.Context, id string, problems, flags []claim.Notice) (string, error) {
 	outcome := ValidationAlreadyDone
+	if !isUUID(id) {
+		return outcome, ErrNotFound
+	}
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var status claim.Status
-		err := tx.QueryRow(ctx, `SELECT status FROM claims WHERE id::text = $1 FOR UPDATE`, id).Scan(&status)
+		err := tx.QueryRow(ctx, `SELECT status FROM claims WHERE id = $1::uuid FOR UPDATE`, id).Scan(&status)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -125,7 +128,10 @@ func (db *DB) DuplicateOf(ctx context.Context, c claim.Claim) (string, error) {
 // ResponseDue is the date the respondent's response is due, once the claim is routed.
 func (db *DB) ResponseDue(ctx context.Context, id string) (*time.Time, error) {
 	var due *time.Time
-	err := db.Pool.QueryRow(ctx, `SELECT response_due FROM claims WHERE id::text = $1`, id).Scan(&due)
+	if !isUUID(id) {
+		return nil, ErrNotFound
+	}
+	err := db.Pool.QueryRow(ctx, `SELECT response_due FROM claims WHERE id = $1::uuid`, id).Scan(&due)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}

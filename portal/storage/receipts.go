@@ -31,7 +31,10 @@ func addReceipt(ctx context.Context, tx pgx.Tx, r Receipt) error {
 
 // LatestReceipt returns a claim's newest receipt.
 func (db *DB) LatestReceipt(ctx context.Context, claimID string) (Receipt, error) {
-	return db.receipt(ctx, `claim_id::text = $1`, claimID)
+	if !isUUID(claimID) {
+		return Receipt{}, ErrNotFound
+	}
+	return db.receipt(ctx, `claim_id = $1::uuid`, claimID)
 }
 
 // ReceiptByNumber returns the newest receipt for a claim number.

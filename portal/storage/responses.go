@@ -52,8 +52,11 @@ func (db *DB) AddResponse(ctx context.Context, claimID, bodyBIN, actor, text str
 
 // Responses lists a claim's responses with their documents, oldest first.
 func (db *DB) Responses(ctx context.Context, claimID string) ([]claim.Response, error) {
+	if !isUUID(claimID) {
+		return nil, ErrNotFound
+	}
 	rows, err := db.Pool.Query(ctx, `SELECT id::text, body_bin, text, submitted_at, late, submitted_by FROM responses
-		WHERE claim_id::text = $1 ORDER BY submitted_at, id`, claimID)
+		WHERE claim_id = $1::uuid ORDER BY submitted_at, id`, claimID)
 	if err != nil {
 		return nil, fmt.Errorf("responses: %w", err)
 	}
@@ -67,7 +70,7 @@ func (db *DB) Responses(ctx context.Context, claimID string) ([]claim.Response, 
 	}
 	for i := range list {
 		drows, err := db.Pool.Query(ctx, `SELECT id::text, kind, name, size, content_type, sha256, uploaded_by, created_at, object_key, version_id
-			FROM documents WHERE response_id::text = $1 ORDER BY created_at, id`, list[i].ID)
+			FROM documents WHERE response_id = $1::uuid ORDER BY created_at, id`, list[i].ID)
 		if err != nil {
 			return nil, err
 		}
@@ -84,8 +87,11 @@ func (db *DB) Responses(ctx context.Context, claimID string) ([]claim.Response, 
 
 // ResponseDocument finds a document of a claim's responses.
 func (db *DB) ResponseDocument(ctx context.Context, claimID, docID string) (claim.Document, error) {
+	if !isUUID(claimID) || !isUUID(docID) {
+		return claim.Document{}, ErrNotFound
+	}
 	rows, err := db.Pool.Query(ctx, `SELECT id::text, kind, name, size, content_type, sha256, uploaded_by, created_at, object_key, version_id
-		FROM documents WHERE claim_id::text = $1 AND id::text = $2 AND response_id IS NOT NULL`, claimID, docID)
+		FROM documents WHERE claim_id = $1::uuid AND id = $2::uuid AND response_id IS NOT NULL`, claimID, docID)
 	if err != nil {
 		return claim.Document{}, err
 	}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -20,6 +21,13 @@ import (
 
 // ErrNotFound is returned when a row asked for does not exist.
 var ErrNotFound = errors.New("not found")
+
+// isUUID tells whether s is a record id. Ids are compared as uuid so that lookups use the primary
+// key; anything else cannot name a record and is not found, rather than a database error.
+func isUUID(s string) bool {
+	_, err := uuid.Parse(s)
+	return len(s) == 36 && err == nil
+}
 
 // DB is the connection pool and every query Talap makes.
 type DB struct {

@@ -78,14 +78,107 @@ func TestAuditLogIsAppendOnlyAndVerifiable(t *testing.T) {
 	db := testenv.Get(t).DB
 	ctx := context.Background()
 	draft(t, db)
-	if n, err := db.VerifyAudit(ctx); err != nil || n == 0 {
-		t.Fatalf("verify: %d %v", n, err)
+	if _, err := db.SealAllAudit(ctx); err != nil {
+		t.Fatal(err)
 	}
-	for _, stmt := range []string{`UPDATE audit_events SET actor = 'x'`, `DELETE FROM audit_events`, `TRUNCATE audit_events`} {
+	if check, err := db.VerifyAudit(ctx); err != nil || check.Verified == 0 {
+		t.Fatalf("verify: %+v %v", check, err)
+	}
+	for _, stmt := range []string{
+		`UPDATE audit_events SET actor = 'x'`,
+		`DELETE FROM audit_events`,
+		`TRUNCATE audit_events`,
+		// A sealed event cannot be sealed again, nor its content changed while it is sealed.
+		`UPDATE audit_events SET seq = seq + 1000000`,
+		`UPDATE audit_events SET hash = repeat('a', 64)`,
+	} {
 		_, err := db.Pool.Exec(ctx, stmt)
 		if err == nil || !strings.Contains(err.Error(), "append-only") {
 			t.Errorf("%s: %v, want refusal", stmt, err)
 		}
+	}
+	// An unsealed event's content cannot change on the way to being sealed either.
+	draft(t, db)
+	_, err := db.Pool.Exec(ctx, `UPDATE audit_events SET data = '{"forged":true}', seq = 999999999, prev_hash = repeat('0', 64), hash = repeat('b', 64) WHERE seq IS NULL`)
+	if err == nil || !strings.Contains(err.Error(), "append-only") {
+		t.Errorf("content changed while sealing: %v, want refusal", err)
+	}
+}
+
+// Events are written without a lock, so one committed late (a lower id, visible after higher ids
+// were sealed) must still be sealed, after them, and the chain must hold.
+func TestAuditEventCommittedLateIsSealedAfterLaterOnes(t *testing.T) {
+	db := testenv.Get(t).DB
+	ctx := context.Background()
+	if _, err := db.SealAllAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	late, err := db.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer late.Rollback(ctx)
+	var lateID int64
+	if err := late.QueryRow(ctx, `INSERT INTO audit_events (at, actor, event, data) VALUES (now(), 'test', 'test.late', '{}') RETURNING id`).Scan(&lateID); err != nil {
+		t.Fatal(err)
+	}
+	draft(t, db) // commits an event with a higher id
+	if n, err := db.SealAllAudit(ctx); err != nil || n != 1 {
+		t.Fatalf("sealed %d (%v), want the one committed event", n, err)
+	}
+	if err := late.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.SealAllAudit(ctx); err != nil || n != 1 {
+		t.Fatalf("sealed %d (%v), want the late event", n, err)
+	}
+	var lateSeq, maxSeq int64
+	if err := db.Pool.QueryRow(ctx, `SELECT (SELECT seq FROM audit_events WHERE id = $1), (SELECT max(seq) FROM audit_events)`, lateID).Scan(&lateSeq, &maxSeq); err != nil {
+		t.Fatal(err)
+	}
+	if lateSeq != maxSeq {
+		t.Fatalf("late event has place %d, want the last place %d", lateSeq, maxSeq)
+	}
+	check, err := db.VerifyAudit(ctx)
+	if err != nil || check.Unsealed != 0 {
+		t.Fatalf("verify: %+v %v", check, err)
+	}
+}
+
+// Writers in parallel never wait for each other; two sealers at once still make one chain.
+func TestConcurrentWritersAndSealersMakeOneChain(t *testing.T) {
+	db := testenv.Get(t).DB
+	ctx := context.Background()
+	errs := make(chan error, 24)
+	for i := 0; i < 24; i++ {
+		go func() {
+			if i%3 == 0 {
+				_, err := db.SealAudit(ctx, 5)
+				errs <- err
+				return
+			}
+			bodies, err := db.SearchBodies(ctx, "", 1)
+			if err == nil {
+				_, err = db.CreateDraft(ctx, citizen, claim.Draft{Category: "tax", Kind: "challenge", RespondentBIN: bodies[0].BIN})
+			}
+			errs <- err
+		}()
+	}
+	for i := 0; i < 24; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.SealAllAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var total int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_events`).Scan(&total); err != nil {
+		t.Fatal(err)
+	}
+	check, err := db.VerifyAudit(ctx)
+	if err != nil || check.Verified != total || check.Unsealed != 0 {
+		t.Fatalf("verify: %+v of %d events, %v", check, total, err)
 	}
 }
 
@@ -111,6 +204,9 @@ func TestVerifyAuditFindsATamperedEvent(t *testing.T) {
 	}
 	draft(t, db)
 	draft(t, db)
+	if _, err := db.SealAllAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
 	// Only a superuser who switches the guard off can edit; the chain still tells.
 	_, err = db.Pool.Exec(ctx, `ALTER TABLE audit_events DISABLE TRIGGER USER;
 		UPDATE audit_events SET data = '{"forged":true}' WHERE id = (SELECT min(id) FROM audit_events)`)

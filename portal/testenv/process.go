@@ -135,14 +135,20 @@ func (m *MinIO) Start(e *Env) {
 	if err := m.cmd.Start(); err != nil {
 		m.t.Fatalf("start minio: %v", err)
 	}
-	// MinIO listens before it is ready; its readiness endpoint says when it serves requests.
+	// MinIO listens before it is ready, and its readiness endpoint can say 200 while the S3 API
+	// still answers 503 "Server not initialized yet"; wait for both.
 	WaitFor(m.t, 30*time.Second, "minio to be ready", func() bool {
-		resp, err := http.Get("http://" + m.Addr + "/minio/health/ready")
-		if err != nil {
-			return false
+		for _, path := range []string{"/minio/health/ready", "/"} {
+			resp, err := http.Get("http://" + m.Addr + path)
+			if err != nil {
+				return false
+			}
+			resp.Body.Close()
+			if resp.StatusCode >= 500 || (path != "/" && resp.StatusCode != http.StatusOK) {
+				return false
+			}
 		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
+		return true
 	})
 }
 
