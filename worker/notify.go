@@ -106,17 +106,13 @@ func (h *Handlers) recipients(ctx context.Context, c claim.Claim, event string) 
 func (h *Handlers) message(ctx context.Context, c claim.Claim, event, role, l string) (string, []string) {
 	courtName := ""
 	if c.CourtID != "" {
-		if courts, err := h.DB.Courts(ctx); err == nil {
-			for _, ct := range courts {
-				if ct.ID == c.CourtID {
-					courtName = ct.Name.In(l)
-				}
-			}
+		if ct, err := h.DB.Court(ctx, c.CourtID); err == nil {
+			courtName = ct.Name.In(l)
 		}
 	}
 	due := ""
-	if d, err := h.DB.ResponseDue(ctx, c.ID); err == nil && d != nil {
-		due = d.Format("02.01.2006")
+	if c.ResponseDue != nil {
+		due = c.ResponseDue.Format("02.01.2006")
 	}
 	args := []any{"Number", c.Number, "Court", courtName, "Due", due}
 	subject := h.Tr.T(l, "mail."+event+".subject", args...)

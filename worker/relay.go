@@ -59,8 +59,10 @@ func (r *Relay) Run(ctx context.Context) {
 	go r.listen(ctx, wake)
 	ticker := time.NewTicker(r.Interval)
 	defer ticker.Stop()
+	sweep := true
 	for {
-		if r.StuckAfter > 0 {
+		// The sweeper scans claims, so it runs on the ticker only, not at every wake-up.
+		if sweep && r.StuckAfter > 0 {
 			if n, err := r.DB.RequeueStuck(ctx, r.StuckAfter); err != nil && ctx.Err() == nil {
 				r.Log.Warn("sweeper: could not look for stuck claims", "error", err)
 			} else if n > 0 {
@@ -77,7 +79,9 @@ func (r *Relay) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-ticker.C:
+			sweep = true
 		case <-wake:
+			sweep = false
 		}
 	}
 }

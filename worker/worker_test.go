@@ -185,8 +185,7 @@ func TestFiledClaimIsValidatedRoutedAndTheClaimantEmailed(t *testing.T) {
 		}
 		return check.Verified > 0 && check.Unsealed == 0
 	})
-	due, err := env.DB.ResponseDue(context.Background(), c.ID)
-	if err != nil || due == nil {
+	if routed, err := env.DB.Claim(context.Background(), c.ID); err != nil || routed.ResponseDue == nil {
 		t.Fatalf("response due not set: %v", err)
 	}
 }

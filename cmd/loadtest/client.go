@@ -231,9 +231,11 @@ func (c *citizen) submit(ctx context.Context, claimID string) error {
 }
 
 // waitRouted polls the claim every 20-50 ms until it is routed, and fails if it is sent back or
-// cannot be routed, or after timeout.
+// cannot be routed, or after timeout. Polls are conditional, as a well-behaved client's are: the
+// ETag of the last answer goes back in If-None-Match, and 304 means nothing changed.
 func (c *citizen) waitRouted(ctx context.Context, claimID string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
+	etag, status := "", ""
 	for {
 		t := time.NewTimer(20*time.Millisecond + rand.N(30*time.Millisecond))
 		select {
@@ -242,20 +244,54 @@ func (c *citizen) waitRouted(ctx context.Context, claimID string, timeout time.D
 			return ctx.Err()
 		case <-t.C:
 		}
-		var cl claimState
-		if err := c.callTimed(ctx, "poll", http.MethodGet, "/api/v1/claims/"+claimID, nil, "", nil, http.StatusOK, &cl); err != nil {
+		var err error
+		if etag, status, err = c.poll(ctx, claimID, etag, status); err != nil {
 			return err
 		}
-		switch cl.Status {
+		switch status {
 		case "routed":
 			return nil
 		case "needs_correction", "unroutable", "returned", "withdrawn", "left_without_motion":
-			return fmt.Errorf("claim ended %s instead of routed", cl.Status)
+			return fmt.Errorf("claim ended %s instead of routed", status)
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("not routed within %s (last status %s)", timeout, cl.Status)
+			return fmt.Errorf("not routed within %s (last status %s)", timeout, status)
 		}
 	}
+}
+
+// poll asks for the claim unless it is unchanged since etag, and returns the new ETag and status.
+func (c *citizen) poll(ctx context.Context, claimID, etag, status string) (string, string, error) {
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/api/v1/claims/"+claimID, nil)
+	if err != nil {
+		return "", "", err
+	}
+	req.Header.Set("Accept", "application/json")
+	if etag != "" {
+		req.Header.Set("If-None-Match", etag)
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return "", "", opError("poll", err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	if err != nil {
+		return "", "", opError("poll", err)
+	}
+	switch {
+	case resp.StatusCode == http.StatusNotModified && etag != "":
+		return etag, status, nil
+	case resp.StatusCode != http.StatusOK:
+		return "", "", newAPIError("poll", resp.StatusCode, b)
+	}
+	var cl claimState
+	if err := json.Unmarshal(b, &cl); err != nil {
+		return "", "", fmt.Errorf("poll: answer: %w", err)
+	}
+	return resp.Header.Get("ETag"), cl.Status, nil
 }
 
 // fixture is what complete claims are made of: respondents the registry's courts cover, and

@@ -24,7 +24,8 @@
 // baseline, which shares their database). The upload mode needs -start (or -pid, the running
 // portal's process id, to read its memory); it alternates direct and portal uploads -repeat times
 // and reports medians. With -start and -pprof-addr, the portal serves pprof there
-// (TALAP_PPROF_ADDR) and a CPU profile of portal mode is saved under .state/loadtest/.
+// (TALAP_PPROF_ADDR) and the worker on the next port, and CPU profiles of both during portal mode
+// are saved under .state/loadtest/.
 //
 // Examples:
 //
@@ -55,11 +56,13 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"talap/portal/config"
+	"talap/worker"
 )
 
 type options struct {
@@ -109,9 +112,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.framing, "framing", "both", "upload mode: length (Content-Length, as browsers send), chunked, or both")
 	fs.IntVar(&o.repeat, "repeat", 3, "upload mode: how many times each upload is made (medians are reported)")
 	fs.IntVar(&o.pid, "pid", 0, "upload mode without -start: the running portal's process id")
-	fs.DurationVar(&o.taskCheck, "baseline-task-check", 20*time.Millisecond, "the baseline worker's asynq TaskCheckInterval (how long it sleeps when its queue is empty)")
+	fs.DurationVar(&o.taskCheck, "baseline-task-check", worker.TaskCheckInterval, "the baseline worker's asynq TaskCheckInterval (how long it sleeps when its queue is empty); the worker's by default")
 	fs.DurationVar(&o.retention, "task-retention", time.Hour, "asynq retention of finished tasks, for the -start worker and the baseline")
-	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "with -start: passed to the portal as TALAP_PPROF_ADDR (e.g. 127.0.0.1:16060), and a CPU profile of portal mode is saved to .state/loadtest/portal.cpu.pprof")
+	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "with -start: passed to the portal as TALAP_PPROF_ADDR (e.g. 127.0.0.1:16060), the worker on the next port, and CPU profiles of both during portal mode are saved to .state/loadtest/{portal,worker}.cpu.pprof")
 	fs.BoolVar(&o.keep, "keep", false, "keep the objects and queued tasks the run made")
 	fs.StringVar(&o.root, "root", "", "the repository (default: found from the working directory)")
 	if err := fs.Parse(args); err != nil {
@@ -225,6 +228,7 @@ func run(ctx context.Context, o *options) (string, error) {
 		}
 		if o.pprofAddr != "" {
 			sc.env = append(sc.env, "TALAP_PPROF_ADDR="+o.pprofAddr)
+			sc.workerEnv = append(sc.workerEnv, "TALAP_PPROF_ADDR="+nextPort(o.pprofAddr))
 		}
 		if st, err = startStack(ctx, sc); err != nil {
 			return "", err
@@ -242,16 +246,18 @@ func run(ctx context.Context, o *options) (string, error) {
 	l := load{concurrency: o.concurrency, duration: o.duration, rate: o.rate, docSize: o.docSize}
 	var portal, bare *result
 	if o.mode == "bench" || o.mode == "portal" {
-		var prof chan string
+		var profs []chan string
 		if o.start && o.pprofAddr != "" {
-			prof = profile(ctx, o.pprofAddr, o.duration, filepath.Join(stateDir(o.root), "loadtest", "portal.cpu.pprof"))
+			dir := filepath.Join(stateDir(o.root), "loadtest")
+			profs = append(profs, profile(ctx, "portal", o.pprofAddr, o.duration, filepath.Join(dir, "portal.cpu.pprof")),
+				profile(ctx, "worker", nextPort(o.pprofAddr), o.duration, filepath.Join(dir, "worker.cpu.pprof")))
 		}
 		portal, err = runPortal(ctx, base, idp, l, o.routeTimeout)
 		if err != nil {
 			return out.String(), fmt.Errorf("portal mode: %w", err)
 		}
-		if prof != nil {
-			logf("%s", <-prof)
+		for _, p := range profs {
+			logf("%s", <-p)
 		}
 		writeResult(&out, portal)
 	}
@@ -281,8 +287,19 @@ func run(ctx context.Context, o *options) (string, error) {
 	return out.String(), nil
 }
 
-// profile fetches a CPU profile of the portal for d from a pprof endpoint, if there is one.
-func profile(ctx context.Context, addr string, d time.Duration, path string) chan string {
+// nextPort is addr with its port one higher: where the worker serves pprof when the portal serves
+// it on addr.
+func nextPort(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	n, perr := strconv.Atoi(port)
+	if err != nil || perr != nil {
+		return addr
+	}
+	return net.JoinHostPort(host, strconv.Itoa(n+1))
+}
+
+// profile fetches a CPU profile of a process (name) for d from a pprof endpoint, if there is one.
+func profile(ctx context.Context, name, addr string, d time.Duration, path string) chan string {
 	done := make(chan string, 1)
 	go func() {
 		u := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, int(d.Seconds()))
@@ -306,7 +323,7 @@ func profile(ctx context.Context, addr string, d time.Duration, path string) cha
 			done <- "no CPU profile: " + err.Error()
 			return
 		}
-		done <- "CPU profile of the portal saved to " + path + " (go tool pprof -top " + path + ")"
+		done <- "CPU profile of the " + name + " saved to " + path + " (go tool pprof -top " + path + ")"
 	}()
 	return done
 }

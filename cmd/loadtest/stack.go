@@ -36,6 +36,7 @@ type stackConfig struct {
 	idpAddr    string
 	queue      string
 	env        []string // more TALAP_* settings for the portal, e.g. upload limits
+	workerEnv  []string // and for the worker alone, after env
 	keep       bool     // leave the bucket's objects and the queue's tasks
 }
 
@@ -108,7 +109,7 @@ func startStack(ctx context.Context, sc stackConfig) (_ *stack, err error) {
 	if err := waitHTTP(ctx, idp, "http://"+sc.idpAddr+"/.well-known/openid-configuration", 30*time.Second); err != nil {
 		return nil, err
 	}
-	if _, err := s.run("worker", env); err != nil {
+	if _, err := s.run("worker", append(slices.Clone(env), sc.workerEnv...)); err != nil {
 		return nil, err
 	}
 	if s.portal, err = s.run("portal", env); err != nil {

@@ -16,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	_ "net/http/pprof" // served only on TALAP_PPROF_ADDR
 	"os"
 	"os/signal"
 	"strconv"
@@ -26,6 +25,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"talap/cmd/internal/profiling"
 	"talap/portal/config"
 	"talap/portal/ident"
 	"talap/portal/objectstore"
@@ -126,15 +126,7 @@ func serve(ctx context.Context, cfg config.Config, db *storage.DB) error {
 	if err != nil {
 		return err
 	}
-	if cfg.PprofAddr != "" {
-		// Profiling is for operators only: its own listener, enabled by configuration.
-		go func() {
-			log.Warn("pprof enabled", "addr", cfg.PprofAddr)
-			if err := http.ListenAndServe(cfg.PprofAddr, nil); err != nil {
-				log.Error("pprof listener", "error", err)
-			}
-		}()
-	}
+	profiling.Serve(cfg.PprofAddr, log)
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.HTTPAddr) }()
 	log.Info("portal listening", "addr", cfg.HTTPAddr, "url", cfg.BaseURL)

@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"talap/cmd/internal/profiling"
 	"talap/portal/config"
 	"talap/portal/objectstore"
 	"talap/portal/storage"
@@ -48,5 +49,6 @@ func run(ctx context.Context, cfg config.Config, args []string) error {
 	if err != nil {
 		return fmt.Errorf("TALAP_S3_ENDPOINT: %w", err)
 	}
+	profiling.Serve(cfg.PprofAddr, log)
 	return worker.Run(ctx, cfg, db, store, log)
 }

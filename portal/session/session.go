@@ -92,7 +92,9 @@ func (s *Store) Get(ctx context.Context, id string) (Data, error) {
 	if id == "" {
 		return d, ErrNotFound
 	}
-	b, err := s.rdb.Get(ctx, key("session", id)).Bytes()
+	// Read and extend by the idle timeout in one round trip; only in the session's last idle
+	// period does the absolute timeout cut the extension shorter, with a second command.
+	b, err := s.rdb.GetEx(ctx, key("session", id), s.idle).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return d, ErrNotFound
 	}
@@ -107,8 +109,10 @@ func (s *Store) Get(ctx context.Context, id string) (Data, error) {
 		_ = s.Delete(ctx, id)
 		return Data{}, ErrNotFound
 	}
-	if err := s.rdb.Expire(ctx, key("session", id), ttl).Err(); err != nil {
-		return d, fmt.Errorf("extend session: %w", err)
+	if ttl < s.idle {
+		if err := s.rdb.Expire(ctx, key("session", id), ttl).Err(); err != nil {
+			return d, fmt.Errorf("extend session: %w", err)
+		}
 	}
 	return d, nil
 }

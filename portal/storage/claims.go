@@ -139,6 +139,36 @@ func (db *DB) Claim(ctx context.Context, id string) (claim.Claim, error) {
 	return loadClaim(ctx, db.Pool, id, false)
 }
 
+// ClaimStamp is what a client polling a claim needs first: who may see it, and a version that
+// changes whenever the claim or anything shown with it does (its row, or any audited event on
+// it: documents, responses, decisions).
+type ClaimStamp struct {
+	Claim   claim.Claim // only the fields claim.VisibleTo reads
+	Version string
+}
+
+// ClaimStamp reads a claim's stamp in one indexed query.
+func (db *DB) ClaimStamp(ctx context.Context, id string) (ClaimStamp, error) {
+	var st ClaimStamp
+	if !isUUID(id) {
+		return st, ErrNotFound
+	}
+	var updated time.Time
+	var lastEvent int64
+	c := &st.Claim
+	err := db.Pool.QueryRow(ctx, `SELECT c.claimant_iin, c.status, coalesce(c.respondent_bin, ''), coalesce(c.court_id, ''),
+			c.routed_at, c.updated_at, coalesce((SELECT max(a.id) FROM audit_events a WHERE a.claim_id = c.id), 0)
+		FROM claims c WHERE c.id = $1::uuid`, id).Scan(&c.ClaimantIIN, &c.Status, &c.RespondentBIN, &c.CourtID, &c.RoutedAt, &updated, &lastEvent)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return st, ErrNotFound
+	}
+	if err != nil {
+		return st, fmt.Errorf("claim stamp: %w", err)
+	}
+	st.Version = fmt.Sprintf("%x.%x", updated.UnixMicro(), lastEvent)
+	return st, nil
+}
+
 // CreateDraft starts a claim in status draft.
 func (db *DB) CreateDraft(ctx context.Context, claimantIIN string, d claim.Draft) (claim.Claim, error) {
 	var c claim.Claim

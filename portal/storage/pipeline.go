@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -123,19 +122,6 @@ func (db *DB) DuplicateOf(ctx context.Context, c claim.Claim) (string, error) {
 		return "", nil
 	}
 	return number, err
-}
-
-// ResponseDue is the date the respondent's response is due, once the claim is routed.
-func (db *DB) ResponseDue(ctx context.Context, id string) (*time.Time, error) {
-	var due *time.Time
-	if !isUUID(id) {
-		return nil, ErrNotFound
-	}
-	err := db.Pool.QueryRow(ctx, `SELECT response_due FROM claims WHERE id = $1::uuid`, id).Scan(&due)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	return due, err
 }
 
 // ClaimsWithStatus lists claims in a status, oldest filing first (the administrators' queue).

@@ -4,12 +4,67 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"talap/portal/court"
 	"talap/portal/party"
 )
+
+// registryFresh is how long a process keeps the courts and bodies it has read for looking one up
+// by its key (Court, Body), which every claim page and notice does. A key not among them is looked
+// up in the database, so a court or body added since is found at once; a name changed since shows
+// within registryFresh. Lists (Courts, SearchBodies) always read the database.
+const registryFresh = 10 * time.Second
+
+// registryCache holds the registries as last read.
+type registryCache struct {
+	mu     sync.Mutex
+	at     time.Time
+	courts map[string]court.Court
+	bodies map[string]party.Body
+}
+
+// registry returns the registries by key, read again when older than registryFresh.
+func (db *DB) registry(ctx context.Context) (map[string]court.Court, map[string]party.Body, error) {
+	c := &db.reg
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.courts != nil && time.Since(c.at) < registryFresh {
+		return c.courts, c.bodies, nil
+	}
+	list, err := db.Courts(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	courts := make(map[string]court.Court, len(list))
+	for _, ct := range list {
+		courts[ct.ID] = ct
+	}
+	rows, err := db.Pool.Query(ctx, `SELECT bin, name_kk, name_ru, name_en, kato, level, coalesce(parent_bin, '') FROM public_bodies`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list public bodies: %w", err)
+	}
+	all, err := pgx.CollectRows(rows, scanBody)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list public bodies: %w", err)
+	}
+	bodies := make(map[string]party.Body, len(all))
+	for _, b := range all {
+		bodies[b.BIN] = b
+	}
+	c.courts, c.bodies, c.at = courts, bodies, time.Now()
+	return courts, bodies, nil
+}
+
+// forgetRegistry makes the next lookup read the database.
+func (db *DB) forgetRegistry() {
+	db.reg.mu.Lock()
+	db.reg.courts, db.reg.bodies = nil, nil
+	db.reg.mu.Unlock()
+}
 
 // Courts returns every active court, ordered by id.
 func (db *DB) Courts(ctx context.Context) ([]court.Court, error) {
@@ -23,6 +78,29 @@ func (db *DB) Courts(ctx context.Context) ([]court.Court, error) {
 		err := r.Scan(&c.ID, &c.Name.KK, &c.Name.RU, &c.Name.EN, &c.City.KK, &c.City.RU, &c.City.EN, &c.KATOPrefixes)
 		return c, err
 	})
+}
+
+// Court returns one active court by id.
+func (db *DB) Court(ctx context.Context, id string) (court.Court, error) {
+	if courts, _, err := db.registry(ctx); err == nil {
+		if c, ok := courts[id]; ok {
+			return c, nil
+		}
+	}
+	rows, err := db.Pool.Query(ctx, `SELECT id, name_kk, name_ru, name_en, city_kk, city_ru, city_en, kato_prefixes
+		FROM courts WHERE active AND id = $1`, id)
+	if err != nil {
+		return court.Court{}, fmt.Errorf("get court: %w", err)
+	}
+	c, err := pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (court.Court, error) {
+		var c court.Court
+		err := r.Scan(&c.ID, &c.Name.KK, &c.Name.RU, &c.Name.EN, &c.City.KK, &c.City.RU, &c.City.EN, &c.KATOPrefixes)
+		return c, err
+	})
+	if err == pgx.ErrNoRows {
+		return c, ErrNotFound
+	}
+	return c, err
 }
 
 // SearchBodies finds public bodies whose BIN starts with q or whose name in any language contains
@@ -39,8 +117,14 @@ func (db *DB) SearchBodies(ctx context.Context, q string, limit int) ([]party.Bo
 	return pgx.CollectRows(rows, scanBody)
 }
 
-// Body returns one public body by BIN.
+// Body returns one public body by BIN. A BIN not among the bodies last read is looked up in the
+// database, so a body added since is found at once.
 func (db *DB) Body(ctx context.Context, bin string) (party.Body, error) {
+	if _, bodies, err := db.registry(ctx); err == nil {
+		if b, ok := bodies[bin]; ok {
+			return b, nil
+		}
+	}
 	rows, err := db.Pool.Query(ctx, `SELECT bin, name_kk, name_ru, name_en, kato, level, coalesce(parent_bin, '')
 		FROM public_bodies WHERE bin = $1`, bin)
 	if err != nil {
@@ -62,6 +146,7 @@ func scanBody(r pgx.CollectableRow) (party.Body, error) {
 // UpsertRegistry writes courts and bodies, inserting new ones and updating existing ones, in one
 // transaction. Parents are written before their children.
 func (db *DB) UpsertRegistry(ctx context.Context, courts []court.Court, bodies []party.Body) error {
+	defer db.forgetRegistry()
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		for _, c := range courts {
 			_, err := tx.Exec(ctx, `INSERT INTO courts (id, name_kk, name_ru, name_en, city_kk, city_ru, city_en, kato_prefixes)

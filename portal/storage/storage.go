@@ -32,6 +32,7 @@ func isUUID(s string) bool {
 // DB is the connection pool and every query Talap makes.
 type DB struct {
 	Pool *pgxpool.Pool
+	reg  registryCache
 }
 
 // Open connects to PostgreSQL and checks the connection.

@@ -242,8 +242,27 @@ func (s *Server) apiCreateClaim(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(s.claimJSON(c, cl))
 }
 
+// apiGetClaim answers a conditional GET (If-None-Match with the ETag of an earlier answer) with
+// 304 after one small query when nothing changed, so that polling a claim's progress is cheap.
 func (s *Server) apiGetClaim(c *fiber.Ctx) error {
-	cl, err := s.visibleClaim(c.UserContext(), principalOf(c), c.Params("id"))
+	ctx, p := c.UserContext(), principalOf(c)
+	stamp, err := s.DB.ClaimStamp(ctx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if !stamp.Claim.VisibleTo(p.viewer()) {
+		return storage.ErrNotFound
+	}
+	// The answer also depends on the language and on this process's settings (the MCI for the
+	// duty), hence both in the tag.
+	etag := `W/"` + stamp.Version + "." + langOf(c) + "." + s.boot + `"`
+	c.Set(fiber.HeaderETag, etag)
+	c.Set(fiber.HeaderCacheControl, "private, no-cache")
+	c.Vary(fiber.HeaderAuthorization) // the language middleware already varies on Accept-Language and Cookie
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	cl, err := s.visibleClaim(ctx, p, c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -430,12 +449,8 @@ func (s *Server) claimJSON(c *fiber.Ctx, cl claim.Claim) fiber.Map {
 	if cl.Routing != nil {
 		out["routing"] = fiber.Map{"court_id": cl.Routing.CourtID, "rule": cl.Routing.Rule, "explanation": cl.Routing.Explanation.In(l)}
 		court := fiber.Map{"id": cl.CourtID}
-		if courts, err := s.DB.Courts(ctx); err == nil {
-			for _, ct := range courts {
-				if ct.ID == cl.CourtID {
-					court["name"] = ct.Name.In(l)
-				}
-			}
+		if ct, err := s.DB.Court(ctx, cl.CourtID); err == nil {
+			court["name"] = ct.Name.In(l)
 		}
 		out["court"] = court
 	}

@@ -1645,3 +1645,50 @@ func TestAfterRoutingTheRespondentAndTheCourtSeeTheClaim(t *testing.T) {
 	resp, body := otherToken.do(http.MethodGet, "/api/v1/claims/"+filed.ID, nil)
 	wantError(t, resp, body, 404, "not_found")
 }
+
+// ---- Polling: conditional GET ------------------------------------------------------------------
+
+func TestPollingAClaimIsConditional(t *testing.T) {
+	p := withSimulator(t)
+	a := asPerson(t, p, citizen(t, 0).IIN)
+	cl := a.newDraft(completeClaim())
+	path := "/api/v1/claims/" + cl.ID
+
+	resp, body := a.do(http.MethodGet, path, nil)
+	etag := resp.Header.Get("ETag")
+	if resp.StatusCode != 200 || etag == "" || !strings.Contains(resp.Header.Get("Cache-Control"), "no-cache") {
+		t.Fatalf("first GET = %d, ETag %q, Cache-Control %q: %s", resp.StatusCode, etag, resp.Header.Get("Cache-Control"), body)
+	}
+	resp, body = a.do(http.MethodGet, path, nil, "If-None-Match", etag)
+	if resp.StatusCode != http.StatusNotModified || len(body) != 0 {
+		t.Fatalf("unchanged claim with its ETag = %d %q, want 304 and no body", resp.StatusCode, body)
+	}
+	// Each kind of change shows: the claim's row, and a document (an audited event of its own).
+	resp, body = a.json(http.MethodPatch, path, map[string]any{"subject": "Annul the tax notice of March"})
+	decodeClaim(t, resp, body, 200)
+	resp, _ = a.do(http.MethodGet, path, nil, "If-None-Match", etag)
+	changed := resp.Header.Get("ETag")
+	if resp.StatusCode != 200 || changed == etag {
+		t.Fatalf("after a change: %d with ETag %q (was %q), want 200 and a new ETag", resp.StatusCode, changed, etag)
+	}
+	a.doc(a.upload(cl.ID, file("notice.pdf", pdfFile), kindField("contested_act")))
+	if resp, _ = a.do(http.MethodGet, path, nil, "If-None-Match", changed); resp.StatusCode != 200 {
+		t.Fatalf("after an upload: %d, want 200", resp.StatusCode)
+	}
+	// The language is part of the answer, so part of the tag.
+	resp, _ = a.do(http.MethodGet, path, nil, "Accept-Language", "kk")
+	if kk := resp.Header.Get("ETag"); kk == "" || kk == changed {
+		t.Fatalf("kk ETag %q equals en ETag %q", kk, changed)
+	}
+	// Someone else's tag never reveals the claim: not found, not "not modified".
+	other := asPerson(t, p, citizen(t, 1).IIN)
+	resp, body = other.do(http.MethodGet, path, nil, "If-None-Match", changed)
+	wantError(t, resp, body, 404, "not_found")
+	resp, body = asAnonymous(t, p).do(http.MethodGet, path, nil, "If-None-Match", changed)
+	if resp.StatusCode != 401 {
+		t.Fatalf("anonymous with a tag = %d %s, want 401", resp.StatusCode, body)
+	}
+	// An id that is not a uuid is simply not found.
+	resp, body = a.do(http.MethodGet, "/api/v1/claims/not-a-uuid", nil)
+	wantError(t, resp, body, 404, "not_found")
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -46,6 +47,7 @@ type Server struct {
 	limiter  *ratelimit.Limiter
 	rp       relyingParty
 	signer   *receipt.Signer
+	boot     string // differs at every start: ETags from before a restart never match
 }
 
 // New builds the Fiber app with every route.
@@ -62,7 +64,7 @@ func New(d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("TALAP_RECEIPT_KEY: %w", err)
 	}
-	s := &Server{Deps: d, tr: tr, pages: pg, signer: signer,
+	s := &Server{Deps: d, tr: tr, pages: pg, signer: signer, boot: strconv.FormatInt(time.Now().UnixNano(), 36),
 		sessions: session.New(d.Redis, d.Config.SessionIdle, d.Config.SessionAbsolute),
 		// The queue name identifies the deployment; test packages each have their own.
 		limiter: ratelimit.New(d.Redis, d.Config.Queue)}

@@ -175,12 +175,8 @@ func (s *Server) claimPage(c *fiber.Ctx) error {
 	if cl.Routing != nil {
 		data["CourtWhy"] = cl.Routing.Explanation.In(l)
 		data["Court"] = cl.CourtID
-		if courts, err := s.DB.Courts(ctx); err == nil {
-			for _, ct := range courts {
-				if ct.ID == cl.CourtID {
-					data["Court"] = ct.Name.In(l)
-				}
-			}
+		if ct, err := s.DB.Court(ctx, cl.CourtID); err == nil {
+			data["Court"] = ct.Name.In(l)
 		}
 	}
 	problems := make([]string, len(cl.Problems))
