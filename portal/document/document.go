@@ -1,7 +1,8 @@
 // Package document keeps the files filed with a claim: it streams an upload from the request to
 // object storage without holding it in memory, hashing it with SHA-256 on the way, checks its
 // type by content (PDF, JPEG, PNG only; no encrypted PDFs) and its size, and later reads it back,
-// re-hashes it and locks it so that a submitted claim's documents cannot change.
+// and re-hashes it. Every version it stores is locked by the bucket's default retention
+// (objectstore), so a submitted claim's documents cannot change.
 //
 // # Memory
 //
@@ -449,30 +450,6 @@ func Rehash(ctx context.Context, store *objectstore.Store, key, versionID string
 		return "", 0, fmt.Errorf("document %s (version %s): read %d bytes of %d", key, versionID, size, info.Size)
 	}
 	return hex.EncodeToString(h.Sum(nil)), size, nil
-}
-
-// Lock puts the version under object-lock retention in GOVERNANCE mode until the given time, so
-// that it can be neither deleted nor changed without the governance bypass permission (which the
-// portal does not use for filed documents). Writing the key again only adds a newer version.
-// Extending a lock is allowed; shortening it is not.
-func Lock(ctx context.Context, store *objectstore.Store, key, versionID string, until time.Time) error {
-	if versionID == "" {
-		return fmt.Errorf("lock document %s: a version id is required", key)
-	}
-	if !until.After(time.Now()) {
-		return fmt.Errorf("lock document %s: retention date %s is not in the future", key, until.Format(time.RFC3339))
-	}
-	mode := minio.Governance
-	until = until.UTC()
-	err := store.Client.PutObjectRetention(ctx, store.Bucket, key, minio.PutObjectRetentionOptions{
-		Mode:            &mode,
-		RetainUntilDate: &until,
-		VersionID:       versionID,
-	})
-	if err != nil {
-		return objectError(key, versionID, fmt.Errorf("lock: %w", err))
-	}
-	return nil
 }
 
 func objectError(key, versionID string, err error) error {

@@ -265,28 +265,23 @@ func TestOpenAndRehashReportMissingDocuments(t *testing.T) {
 	}
 }
 
-func TestLockKeepsAVersionThatCannotBeRemovedOrReplaced(t *testing.T) {
-	store := testenv.Get(t).Store
+// Every version is locked from the moment it is stored, by the bucket's default retention
+// (objectstore.Config.Retention, set by EnsureBucket), with no request of its own.
+func TestAStoredVersionCannotBeRemovedOrReplaced(t *testing.T) {
+	env := testenv.Get(t)
+	store := env.Store
 	ctx := context.Background()
 	claim := newClaim(t, store)
 	data := pdfFile(false, 4000)
+	before := time.Now()
 	doc, err := Put(ctx, store, claim, "claim.pdf", bytes.NewReader(data), -1, 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Lock(ctx, store, doc.Key, "", time.Now().Add(time.Hour)); err == nil {
-		t.Error("Lock without a version id succeeded")
-	}
-	if err := Lock(ctx, store, doc.Key, doc.VersionID, time.Now().Add(-time.Minute)); err == nil {
-		t.Error("Lock until a past date succeeded")
-	}
-	until := time.Now().Add(time.Hour).Truncate(time.Second)
-	if err := Lock(ctx, store, doc.Key, doc.VersionID, until); err != nil {
-		t.Fatal(err)
-	}
 	mode, retainUntil, err := store.Client.GetObjectRetention(ctx, store.Bucket, doc.Key, doc.VersionID)
-	if err != nil || mode == nil || *mode != minio.Governance || retainUntil == nil || !retainUntil.Equal(until) {
-		t.Fatalf("retention = %v until %v (%v), want GOVERNANCE until %v", mode, retainUntil, err, until)
+	if err != nil || mode == nil || *mode != minio.Governance || retainUntil == nil ||
+		retainUntil.Before(before.Add(env.Config.RetentionPeriod)) || retainUntil.After(time.Now().Add(env.Config.RetentionPeriod+24*time.Hour)) {
+		t.Fatalf("retention = %v until %v (%v), want GOVERNANCE for %s from now", mode, retainUntil, err, env.Config.RetentionPeriod)
 	}
 
 	err = store.Client.RemoveObject(ctx, store.Bucket, doc.Key, minio.RemoveObjectOptions{VersionID: doc.VersionID})

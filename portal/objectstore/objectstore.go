@@ -5,6 +5,7 @@ package objectstore
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
@@ -12,14 +13,19 @@ import (
 
 // Store is a bucket in object storage.
 type Store struct {
-	Client *minio.Client
-	Bucket string
+	Client    *minio.Client
+	Bucket    string
+	retention time.Duration
 }
 
 // Config says where the store is.
 type Config struct {
 	Endpoint, AccessKey, SecretKey, Bucket string
 	UseTLS                                 bool
+	// Retention, when set, is the bucket's default object-lock retention (GOVERNANCE mode, whole
+	// days, rounded up) that EnsureBucket sets: every version is locked from the moment it is
+	// stored, with no request of its own.
+	Retention time.Duration
 }
 
 // New connects a client; it does not touch the network.
@@ -31,25 +37,31 @@ func New(cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("object storage client: %w", err)
 	}
-	return &Store{Client: c, Bucket: cfg.Bucket}, nil
+	return &Store{Client: c, Bucket: cfg.Bucket, retention: cfg.Retention}, nil
 }
 
 // EnsureBucket creates the bucket with object lock (which also turns versioning on) if it does not
-// exist yet. Object lock can only be chosen when a bucket is created.
+// exist yet, since object lock can only be chosen when a bucket is created; then, if the store has
+// a retention, it sets it as the bucket's default (again at every start, so a changed setting
+// applies to versions stored from then on).
 func (s *Store) EnsureBucket(ctx context.Context) error {
 	ok, err := s.Client.BucketExists(ctx, s.Bucket)
 	if err != nil {
 		return fmt.Errorf("check bucket %s: %w", s.Bucket, err)
 	}
-	if ok {
+	if !ok {
+		err = s.Client.MakeBucket(ctx, s.Bucket, minio.MakeBucketOptions{ObjectLocking: true})
+		if resp := minio.ToErrorResponse(err); err != nil && resp.Code != "BucketAlreadyOwnedByYou" {
+			return fmt.Errorf("create bucket %s: %w", s.Bucket, err)
+		}
+	}
+	if s.retention <= 0 {
 		return nil
 	}
-	err = s.Client.MakeBucket(ctx, s.Bucket, minio.MakeBucketOptions{ObjectLocking: true})
-	if err != nil {
-		if resp := minio.ToErrorResponse(err); resp.Code == "BucketAlreadyOwnedByYou" {
-			return nil
-		}
-		return fmt.Errorf("create bucket %s: %w", s.Bucket, err)
+	mode, unit := minio.Governance, minio.Days
+	days := uint((s.retention + 24*time.Hour - 1) / (24 * time.Hour))
+	if err := s.Client.SetObjectLockConfig(ctx, s.Bucket, &mode, &days, &unit); err != nil {
+		return fmt.Errorf("default retention of bucket %s: %w", s.Bucket, err)
 	}
 	return nil
 }

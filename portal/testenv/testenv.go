@@ -95,7 +95,8 @@ func setUp() (*Env, func(), error) {
 		dropDB()
 		return nil, nil, err
 	}
-	store, err := objectstore.New(objectstore.Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, Bucket: cfg.S3Bucket, UseTLS: cfg.S3UseTLS})
+	store, err := objectstore.New(objectstore.Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, Bucket: cfg.S3Bucket, UseTLS: cfg.S3UseTLS,
+		Retention: cfg.RetentionPeriod})
 	if err == nil {
 		err = store.EnsureBucket(ctx)
 	}

@@ -345,7 +345,6 @@ func (s *Server) submitResponse(c *fiber.Ctx, p *Principal, id string) (int, []b
 		}
 		return fiber.StatusInternalServerError, nil, err
 	}
-	s.lockDocuments(cl)
 	body, err := json.Marshal(s.claimJSON(c, cl))
 	return fiber.StatusOK, body, err
 }

@@ -227,23 +227,13 @@ func contentDisposition(name string) string {
 	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(name))
 }
 
-// lockDocuments puts governance retention on a filed claim's documents. A failure is logged, not
-// fatal: validation re-hashes every document from storage in any case.
-func (s *Server) lockDocuments(cl claim.Claim) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	until := time.Now().Add(s.Config.RetentionPeriod)
-	for _, d := range cl.Documents {
-		if err := document.Lock(ctx, s.Store, d.Key, d.VersionID, until); err != nil {
-			s.Log.Warn("could not lock document", "claim_id", cl.ID, "document_id", d.ID, "error", err)
-		}
-	}
-}
-
+// removeObject removes a version the portal stored for a draft or a failed upload. Every version is
+// under the bucket's default retention from the moment it is stored, so this is the one place the
+// portal uses the governance bypass; a filed claim's documents never come here.
 func (s *Server) removeObject(key, versionID string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := s.Store.Client.RemoveObject(ctx, s.Store.Bucket, key, minio.RemoveObjectOptions{VersionID: versionID}); err != nil {
+	if err := s.Store.Client.RemoveObject(ctx, s.Store.Bucket, key, minio.RemoveObjectOptions{VersionID: versionID, GovernanceBypass: true}); err != nil {
 		s.Log.Warn("could not remove object", "key", key, "error", err)
 	}
 }

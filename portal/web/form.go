@@ -978,7 +978,7 @@ func (s *Server) submitClaim(c *fiber.Ctx) error {
 	if !cl.Status.Editable() {
 		return c.Redirect(claimURL(cl.ID), fiber.StatusSeeOther)
 	}
-	filed, err := s.Submit(c.UserContext(), principalOf(c), cl.ID)
+	_, err = s.Submit(c.UserContext(), principalOf(c), cl.ID)
 	var inc *storage.IncompleteError
 	switch {
 	case errors.As(err, &inc):
@@ -992,7 +992,6 @@ func (s *Server) submitClaim(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	s.lockDocuments(filed)
 	return c.Redirect(claimURL(cl.ID)+"?filed=1", fiber.StatusSeeOther)
 }
 

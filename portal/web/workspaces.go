@@ -69,7 +69,6 @@ func (s *Server) SubmitResponse(c *fiber.Ctx, p *Principal, claimID string) (_ c
 		}
 		return r, err
 	}
-	s.lockDocuments(claim.Claim{ID: claimID, Documents: docs})
 	return r, nil
 }
 
