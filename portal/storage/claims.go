@@ -108,28 +108,41 @@ func loadClaim(ctx context.Context, q querier, id string, lock bool) (claim.Clai
 	if !isUUID(id) {
 		return claim.Claim{}, ErrNotFound
 	}
-	sql := `SELECT ` + claimColumns + ` FROM claims c WHERE c.id = $1::uuid`
+	// The documents come in the same round trip, as a JSON array.
+	sql := `SELECT ` + claimColumns + `, (SELECT coalesce(json_agg(json_build_object('id', d.id, 'kind', d.kind, 'name', d.name,
+			'size', d.size, 'content_type', d.content_type, 'sha256', d.sha256, 'uploaded_by', d.uploaded_by,
+			'created_at', d.created_at, 'object_key', d.object_key, 'version_id', d.version_id) ORDER BY d.created_at, d.id), '[]')
+		FROM documents d WHERE d.claim_id = c.id AND d.response_id IS NULL)
+		FROM claims c WHERE c.id = $1::uuid`
 	if lock {
-		sql += ` FOR UPDATE`
+		sql += ` FOR UPDATE OF c`
 	}
-	c, err := scanClaim(q.QueryRow(ctx, sql, id))
+	var docs []byte
+	c, err := scanClaimWith(q.QueryRow(ctx, sql, id), &docs)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, ErrNotFound
 	}
 	if err != nil {
 		return c, fmt.Errorf("load claim: %w", err)
 	}
-	rows, err := q.Query(ctx, `SELECT id::text, kind, name, size, content_type, sha256, uploaded_by, created_at, object_key, version_id
-		FROM documents WHERE claim_id = $1 AND response_id IS NULL ORDER BY created_at, id`, c.ID)
-	if err != nil {
+	var stored []struct {
+		ID          string    `json:"id"`
+		Kind        string    `json:"kind"`
+		Name        string    `json:"name"`
+		Size        int64     `json:"size"`
+		ContentType string    `json:"content_type"`
+		SHA256      string    `json:"sha256"`
+		UploadedBy  string    `json:"uploaded_by"`
+		CreatedAt   time.Time `json:"created_at"`
+		Key         string    `json:"object_key"`
+		VersionID   string    `json:"version_id"`
+	}
+	if err := json.Unmarshal(docs, &stored); err != nil {
 		return c, fmt.Errorf("load documents: %w", err)
 	}
-	c.Documents, err = pgx.CollectRows(rows, pgx.RowToStructByPos[claim.Document])
-	if err != nil {
-		return c, fmt.Errorf("load documents: %w", err)
-	}
-	if c.Documents == nil {
-		c.Documents = []claim.Document{}
+	c.Documents = make([]claim.Document, len(stored))
+	for i, d := range stored {
+		c.Documents[i] = claim.Document(d)
 	}
 	return c, nil
 }
@@ -388,18 +401,16 @@ func (db *DB) Submit(ctx context.Context, id, claimantIIN string, check func(cla
 		if missing := check(cur); len(missing) > 0 {
 			return &IncompleteError{Missing: missing}
 		}
-		_, err = tx.Exec(ctx, `UPDATE claims SET status = 'submitted', submitted_at = now(), updated_at = now(),
+		c = cur
+		err = tx.QueryRow(ctx, `UPDATE claims SET status = 'submitted', submitted_at = now(), updated_at = now(),
 				problems = '[]',
 				number = coalesce(number, 'TLP-' || to_char(now() AT TIME ZONE 'Asia/Almaty', 'YYYY') || '-' ||
 					lpad(nextval('claim_number_seq')::text, 6, '0'))
-			WHERE id = $1`, id)
+			WHERE id = $1 RETURNING status, number, submitted_at, updated_at`, id).Scan(&c.Status, &c.Number, &c.SubmittedAt, &c.UpdatedAt)
 		if err != nil {
 			return fmt.Errorf("submit claim: %w", err)
 		}
-		c, err = loadClaim(ctx, tx, id, false)
-		if err != nil {
-			return err
-		}
+		c.Problems = []claim.Notice{}
 		event := "claim.submitted"
 		if cur.Status != claim.StatusDraft {
 			event = "claim.resubmitted"

@@ -27,17 +27,24 @@ type Notice struct {
 // AddNotice stores a notice unless one with its key exists, and returns the stored one: a task
 // delivered twice finds the notice of its first delivery, and whether it was already e-mailed.
 func (db *DB) AddNotice(ctx context.Context, n Notice) (Notice, error) {
-	_, err := db.Pool.Exec(ctx, `INSERT INTO notices (key, iin, claim_id, kind, subject, body, email)
-		VALUES ($1, $2, nullif($3, '')::uuid, $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING`,
-		n.Key, n.IIN, n.ClaimID, n.Kind, n.Subject, n.Body, n.Email)
+	const columns = `id, key, iin, coalesce(claim_id::text, ''), kind, subject, body, email, emailed_at, read_at, created_at`
+	scan := func(r pgx.Row) (Notice, error) {
+		var out Notice
+		err := r.Scan(&out.ID, &out.Key, &out.IIN, &out.ClaimID, &out.Kind, &out.Subject, &out.Body,
+			&out.Email, &out.EmailedAt, &out.ReadAt, &out.CreatedAt)
+		return out, err
+	}
+	// One round trip: the new notice, or nothing when its key exists.
+	out, err := scan(db.Pool.QueryRow(ctx, `INSERT INTO notices (key, iin, claim_id, kind, subject, body, email)
+		VALUES ($1, $2, nullif($3, '')::uuid, $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING RETURNING `+columns,
+		n.Key, n.IIN, n.ClaimID, n.Kind, n.Subject, n.Body, n.Email))
+	if errors.Is(err, pgx.ErrNoRows) {
+		out, err = scan(db.Pool.QueryRow(ctx, `SELECT `+columns+` FROM notices WHERE key = $1`, n.Key))
+	}
 	if err != nil {
 		return n, fmt.Errorf("add notice: %w", err)
 	}
-	var out Notice
-	err = db.Pool.QueryRow(ctx, `SELECT id, key, iin, coalesce(claim_id::text, ''), kind, subject, body, email, emailed_at, read_at, created_at
-		FROM notices WHERE key = $1`, n.Key).Scan(&out.ID, &out.Key, &out.IIN, &out.ClaimID, &out.Kind, &out.Subject, &out.Body,
-		&out.Email, &out.EmailedAt, &out.ReadAt, &out.CreatedAt)
-	return out, err
+	return out, nil
 }
 
 // MarkEmailed records that a notice's e-mail went out.
