@@ -14,6 +14,13 @@ import (
 // sealLock makes the sealer single: only the holder gives events their places in the chain.
 const sealLock = 727002
 
+// auditInsert starts every statement that writes audit events; the chain columns are left to
+// SealAudit.
+const auditInsert = `INSERT INTO audit_events (at, actor, event, claim_id, data)`
+
+// auditNow is an event's time, at the microsecond precision PostgreSQL stores and the hash covers.
+func auditNow() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
 // appendAudit adds an event to the log inside tx. data is marshalled to JSON (map keys sorted) and
 // stored exactly as it will be hashed. The event is not yet chained: writers never wait for one
 // another, and SealAudit links the event into the hash chain shortly after tx commits.
@@ -25,8 +32,7 @@ func appendAudit(ctx context.Context, tx pgx.Tx, actor, event, claimID string, d
 	if err != nil {
 		return fmt.Errorf("audit data: %w", err)
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO audit_events (at, actor, event, claim_id, data) VALUES ($1, $2, $3, nullif($4, '')::uuid, $5)`,
-		time.Now().UTC().Truncate(time.Microsecond), actor, event, claimID, string(b))
+	_, err = tx.Exec(ctx, auditInsert+` VALUES ($1, $2, $3, nullif($4, '')::uuid, $5)`, auditNow(), actor, event, claimID, string(b))
 	if err != nil {
 		return fmt.Errorf("append audit event: %w", err)
 	}

@@ -14,28 +14,19 @@ import (
 // StartValidation moves a submitted claim to validating and returns it. A claim already
 // validating (a repeated delivery) is returned as it is; any other status returns ok=false.
 func (db *DB) StartValidation(ctx context.Context, id string) (claim.Claim, bool, error) {
-	var c claim.Claim
-	ok := false
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		var err error
-		c, err = loadClaim(ctx, tx, id, true)
-		if err != nil {
-			return err
-		}
-		switch c.Status {
-		case claim.StatusSubmitted:
-			if _, err := tx.Exec(ctx, `UPDATE claims SET status = 'validating', updated_at = now() WHERE id = $1`, id); err != nil {
-				return fmt.Errorf("start validation: %w", err)
-			}
-			c.Status = claim.StatusValidating
-			ok = true
-			return appendAudit(ctx, tx, "worker", "claim.validating", id, nil)
-		case claim.StatusValidating:
-			ok = true
-		}
-		return nil
-	})
-	return c, ok, err
+	if !isUUID(id) {
+		return claim.Claim{}, false, ErrNotFound
+	}
+	// One statement, so one round trip and no explicit transaction: the claim moves from
+	// submitted to validating together with its audit event, or nothing happens.
+	_, err := db.Pool.Exec(ctx, `WITH moved AS (
+			UPDATE claims SET status = 'validating', updated_at = now() WHERE id = $1::uuid AND status = 'submitted' RETURNING id)
+		`+auditInsert+` SELECT $2, 'worker', 'claim.validating', id, '{}' FROM moved`, id, auditNow())
+	if err != nil {
+		return claim.Claim{}, false, fmt.Errorf("start validation: %w", err)
+	}
+	c, err := db.Claim(ctx, id)
+	return c, err == nil && c.Status == claim.StatusValidating, err
 }
 
 // Validation outcomes.
