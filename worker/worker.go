@@ -128,10 +128,15 @@ func (h *Handlers) ValidateClaim(ctx context.Context, t *asynq.Task) error {
 		log.Info("claim not waiting for validation; nothing to do", "status", c.Status)
 		return nil
 	}
+	filed := time.Now()
+	if c.SubmittedAt != nil {
+		filed = *c.SubmittedAt
+	}
 	// Re-read the latest version at each key: anything written over a filed document is a change.
+	// The filed versions stay locked for the retention period from filing.
 	checks := map[string]intake.DocCheck{}
 	for _, d := range c.Documents {
-		sum, _, err := document.Rehash(ctx, h.Store, d.Key, "")
+		sum, err := document.Recheck(ctx, h.Store, d.Key, d.VersionID, filed.Add(h.Config.RetentionPeriod))
 		switch {
 		case errors.Is(err, document.ErrNotFound):
 			checks[d.ID] = intake.DocCheck{Missing: true}
@@ -144,10 +149,6 @@ func (h *Handlers) ValidateClaim(ctx context.Context, t *asynq.Task) error {
 	dup, err := h.DB.DuplicateOf(ctx, c)
 	if err != nil {
 		return err
-	}
-	filed := time.Now()
-	if c.SubmittedAt != nil {
-		filed = *c.SubmittedAt
 	}
 	problems := intake.Problems(c, checks)
 	flags := intake.Flags(h.Calendar, c, filed, h.Config.ComplaintBodyDays, dup)

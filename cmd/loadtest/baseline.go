@@ -27,21 +27,19 @@ import (
 // and nothing else: one minio-go PUT of the document with SHA-256 on the way, one PostgreSQL
 // transaction writing the claim and its outbox row, one asynq enqueue with the outbox id as
 // TaskID (and the relay's update marking the row sent), and a worker (an asynq server in this process, on its own queue) whose handler marks the
-// claim routed and appends a hash-chained audit row in one transaction. The audit rows go to a
-// scratch table in the throwaway load-test database, so the portal's own audit chain stays valid.
+// claim routed and appends an audit row in one transaction, as the portal's writers do (the
+// portal links its rows into the hash chain afterwards, in batches, in the worker's sealer). The
+// audit rows go to a scratch table in the throwaway load-test database, so the portal's own audit
+// log stays as the portal wrote it.
 const (
-	baselineTask      = "loadtest:route"
-	baselineAuditLock = 727099 // the portal's audit lock is 727002
-	scratchAudit      = `CREATE TABLE IF NOT EXISTS loadtest_audit_events (
+	baselineTask = "loadtest:route"
+	scratchAudit = `CREATE TABLE IF NOT EXISTS loadtest_audit_rows (
 		id        bigserial PRIMARY KEY,
 		at        timestamptz NOT NULL,
 		actor     text NOT NULL,
 		event     text NOT NULL,
 		claim_id  uuid,
-		data      text NOT NULL,
-		prev_hash char(64) NOT NULL,
-		hash      char(64) NOT NULL UNIQUE)`
-	genesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
+		data      text NOT NULL)`
 )
 
 type baseline struct {
@@ -206,8 +204,8 @@ func (b *baseline) cycle(ctx context.Context, _, seq int) (time.Duration, time.D
 	return submit, time.Since(t0), nil
 }
 
-// route is the baseline worker's handler: the claim becomes routed and an audit row is chained on,
-// in one transaction.
+// route is the baseline worker's handler: the claim becomes routed and an audit row is written, in
+// one transaction.
 func (b *baseline) route(ctx context.Context, t *asynq.Task) error {
 	var p struct {
 		ClaimID string `json:"claim_id"`
@@ -220,19 +218,10 @@ func (b *baseline) route(ctx context.Context, t *asynq.Task) error {
 				routed_at = now(), updated_at = now() WHERE id = $1`, p.ClaimID, b.court); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", baselineAuditLock); err != nil {
-			return err
-		}
-		prev := genesisHash
-		err := tx.QueryRow(ctx, "SELECT hash FROM loadtest_audit_events ORDER BY id DESC LIMIT 1").Scan(&prev)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return err
-		}
 		at := time.Now().UTC().Truncate(time.Microsecond)
 		data := `{"court_id":"` + b.court + `","rule":"respondent_location"}`
-		h := sha256.Sum256([]byte(prev + "\n" + at.Format(time.RFC3339Nano) + "\nworker\nclaim.routed\n" + p.ClaimID + "\n" + data))
-		_, err = tx.Exec(ctx, `INSERT INTO loadtest_audit_events (at, actor, event, claim_id, data, prev_hash, hash)
-			VALUES ($1, 'worker', 'claim.routed', $2, $3, $4, $5)`, at, p.ClaimID, data, prev, hex.EncodeToString(h[:]))
+		_, err := tx.Exec(ctx, `INSERT INTO loadtest_audit_rows (at, actor, event, claim_id, data)
+			VALUES ($1, 'worker', 'claim.routed', $2, $3)`, at, p.ClaimID, data)
 		return err
 	})
 	if err != nil {

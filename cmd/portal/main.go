@@ -110,7 +110,7 @@ func serve(ctx context.Context, cfg config.Config, db *storage.DB) error {
 		return err
 	}
 	store, err := objectstore.New(objectstore.Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, Bucket: cfg.S3Bucket, UseTLS: cfg.S3UseTLS,
-		Retention: cfg.RetentionPeriod})
+		Retention: cfg.BucketRetention()})
 	if err != nil {
 		return fmt.Errorf("TALAP_S3_ENDPOINT: %w", err)
 	}

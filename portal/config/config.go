@@ -67,6 +67,14 @@ type Config struct {
 	TaskRetention  time.Duration // how long asynq keeps a finished task's id, so a re-send is a conflict
 }
 
+// DraftAllowance is how much longer than RetentionPeriod the bucket's default retention runs, so
+// that a document uploaded to a draft up to this long before filing is still locked for the
+// whole period after filing without a request of its own; validation locks older ones.
+const DraftAllowance = 30 * 24 * time.Hour
+
+// BucketRetention is the default retention of the documents bucket.
+func (c Config) BucketRetention() time.Duration { return c.RetentionPeriod + DraftAllowance }
+
 // Production reports whether the binary runs in production mode, where secrets must be set.
 func (c Config) Production() bool { return c.Env == "production" }
 

@@ -436,20 +436,46 @@ func Open(ctx context.Context, store *objectstore.Store, key, versionID string) 
 // Rehash reads a stored version back and returns its SHA-256 (hex) and size, to compare with
 // what Put recorded.
 func Rehash(ctx context.Context, store *objectstore.Store, key, versionID string) (sha string, size int64, err error) {
+	sha, info, err := reread(ctx, store, key, versionID)
+	return sha, info.Size, err
+}
+
+func reread(ctx context.Context, store *objectstore.Store, key, versionID string) (string, minio.ObjectInfo, error) {
 	rc, info, err := Open(ctx, store, key, versionID)
 	if err != nil {
-		return "", 0, err
+		return "", info, err
 	}
 	defer rc.Close()
 	h := sha256.New()
-	size, err = io.Copy(h, rc)
+	size, err := io.Copy(h, rc)
 	if err != nil {
-		return "", 0, objectError(key, versionID, err)
+		return "", info, objectError(key, versionID, err)
 	}
 	if size != info.Size {
-		return "", 0, fmt.Errorf("document %s (version %s): read %d bytes of %d", key, versionID, size, info.Size)
+		return "", info, fmt.Errorf("document %s (version %s): read %d bytes of %d", key, versionID, size, info.Size)
 	}
-	return hex.EncodeToString(h.Sum(nil)), size, nil
+	return hex.EncodeToString(h.Sum(nil)), info, nil
+}
+
+// Recheck re-reads the latest version stored at key, as validation does, and returns its SHA-256.
+// When that version is the filed one, it also makes sure the version stays locked until the
+// given time. A version stored under the bucket's default retention normally is already; one
+// stored long before it was filed (an old draft) or before the bucket had its default is locked
+// here, with the one extra request that takes.
+func Recheck(ctx context.Context, store *objectstore.Store, key, filedVersion string, until time.Time) (string, error) {
+	sha, info, err := reread(ctx, store, key, "")
+	if err != nil || info.VersionID != filedVersion {
+		return sha, err
+	}
+	if current, perr := time.Parse(time.RFC3339, info.Metadata.Get("X-Amz-Object-Lock-Retain-Until-Date")); perr == nil && !current.Before(until) {
+		return sha, nil
+	}
+	mode, until := minio.Governance, until.UTC()
+	err = store.Client.PutObjectRetention(ctx, store.Bucket, key, minio.PutObjectRetentionOptions{Mode: &mode, RetainUntilDate: &until, VersionID: filedVersion})
+	if err != nil {
+		return "", objectError(key, filedVersion, fmt.Errorf("lock: %w", err))
+	}
+	return sha, nil
 }
 
 func objectError(key, versionID string, err error) error {

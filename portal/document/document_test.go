@@ -278,10 +278,11 @@ func TestAStoredVersionCannotBeRemovedOrReplaced(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	period := env.Config.BucketRetention()
 	mode, retainUntil, err := store.Client.GetObjectRetention(ctx, store.Bucket, doc.Key, doc.VersionID)
 	if err != nil || mode == nil || *mode != minio.Governance || retainUntil == nil ||
-		retainUntil.Before(before.Add(env.Config.RetentionPeriod)) || retainUntil.After(time.Now().Add(env.Config.RetentionPeriod+24*time.Hour)) {
-		t.Fatalf("retention = %v until %v (%v), want GOVERNANCE for %s from now", mode, retainUntil, err, env.Config.RetentionPeriod)
+		retainUntil.Before(before.Add(period)) || retainUntil.After(time.Now().Add(period+24*time.Hour)) {
+		t.Fatalf("retention = %v until %v (%v), want GOVERNANCE for %s from now", mode, retainUntil, err, period)
 	}
 
 	err = store.Client.RemoveObject(ctx, store.Bucket, doc.Key, minio.RemoveObjectOptions{VersionID: doc.VersionID})
@@ -313,5 +314,55 @@ func TestAStoredVersionCannotBeRemovedOrReplaced(t *testing.T) {
 	}
 	if sha, _, err := Rehash(ctx, store, doc.Key, doc.VersionID); err != nil || sha != doc.SHA256 {
 		t.Errorf("locked version after delete: %s, %v", sha, err)
+	}
+}
+
+// Validation's re-read keeps a filed version locked for the whole period after filing: one whose
+// default lock ends sooner (an old draft's) is locked longer; one that was replaced is left alone.
+func TestRecheckExtendsAShortLockOfTheFiledVersionOnly(t *testing.T) {
+	env := testenv.Get(t)
+	store := env.Store
+	ctx := context.Background()
+	claim := newClaim(t, store)
+	doc, err := Put(ctx, store, claim, "claim.pdf", bytes.NewReader(pdfFile(false, 3000)), -1, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	retention := func(version string) time.Time {
+		t.Helper()
+		_, until, err := store.Client.GetObjectRetention(ctx, store.Bucket, doc.Key, version)
+		if err != nil || until == nil {
+			t.Fatalf("retention of %s: %v", version, err)
+		}
+		return *until
+	}
+	initial := retention(doc.VersionID)
+	// Within the default: nothing to do.
+	if sha, err := Recheck(ctx, store, doc.Key, doc.VersionID, initial.Add(-time.Hour)); err != nil || sha != doc.SHA256 {
+		t.Fatalf("recheck = %s, %v", sha, err)
+	}
+	if got := retention(doc.VersionID); !got.Equal(initial) {
+		t.Fatalf("retention changed to %v without need", got)
+	}
+	// Filed long after upload: the lock is extended to the period after filing.
+	want := initial.Add(48 * time.Hour).Truncate(time.Second)
+	if sha, err := Recheck(ctx, store, doc.Key, doc.VersionID, want); err != nil || sha != doc.SHA256 {
+		t.Fatalf("recheck = %s, %v", sha, err)
+	}
+	if got := retention(doc.VersionID); !got.Equal(want) {
+		t.Fatalf("retention %v, want %v", got, want)
+	}
+	// Replaced behind the portal's back: the new content is reported, and the new version is not
+	// locked beyond the bucket's default on the filed version's account.
+	tampered := pdfFile(false, 3001)
+	info, err := store.Client.PutObject(ctx, store.Bucket, doc.Key, bytes.NewReader(tampered), int64(len(tampered)), minio.PutObjectOptions{ContentType: "application/pdf"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sha, err := Recheck(ctx, store, doc.Key, doc.VersionID, want.Add(time.Hour)); err != nil || sha != hexSHA(tampered) {
+		t.Fatalf("recheck after overwrite = %s, %v", sha, err)
+	}
+	if got := retention(info.VersionID); !got.Before(want) {
+		t.Fatalf("replacing version locked until %v", got)
 	}
 }

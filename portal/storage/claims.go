@@ -95,8 +95,6 @@ func scanClaimWith(r pgx.Row, extra ...any) (claim.Claim, error) {
 	return c, nil
 }
 
-func scanClaim(r pgx.Row) (claim.Claim, error) { return scanClaimWith(r) }
-
 // querier is a pool or a transaction.
 type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
@@ -108,15 +106,24 @@ func loadClaim(ctx context.Context, q querier, id string, lock bool) (claim.Clai
 	if !isUUID(id) {
 		return claim.Claim{}, ErrNotFound
 	}
+	if lock {
+		// Lock first, then read in a statement of its own: a statement that waits for the row lock
+		// would compute the documents below from the data as it was before the wait.
+		var one int
+		err := q.QueryRow(ctx, `SELECT 1 FROM claims WHERE id = $1::uuid FOR UPDATE`, id).Scan(&one)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return claim.Claim{}, ErrNotFound
+		}
+		if err != nil {
+			return claim.Claim{}, fmt.Errorf("lock claim: %w", err)
+		}
+	}
 	// The documents come in the same round trip, as a JSON array.
 	sql := `SELECT ` + claimColumns + `, (SELECT coalesce(json_agg(json_build_object('id', d.id, 'kind', d.kind, 'name', d.name,
 			'size', d.size, 'content_type', d.content_type, 'sha256', d.sha256, 'uploaded_by', d.uploaded_by,
 			'created_at', d.created_at, 'object_key', d.object_key, 'version_id', d.version_id) ORDER BY d.created_at, d.id), '[]')
 		FROM documents d WHERE d.claim_id = c.id AND d.response_id IS NULL)
 		FROM claims c WHERE c.id = $1::uuid`
-	if lock {
-		sql += ` FOR UPDATE OF c`
-	}
 	var docs []byte
 	c, err := scanClaimWith(q.QueryRow(ctx, sql, id), &docs)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -143,6 +150,7 @@ func loadClaim(ctx context.Context, q querier, id string, lock bool) (claim.Clai
 	c.Documents = make([]claim.Document, len(stored))
 	for i, d := range stored {
 		c.Documents[i] = claim.Document(d)
+		c.Documents[i].CreatedAt = d.CreatedAt.Local() // as pgx gives every other time
 	}
 	return c, nil
 }

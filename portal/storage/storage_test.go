@@ -7,6 +7,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/uuid"
 
 	"talap/portal/claim"
 	"talap/portal/storage"
@@ -289,5 +292,45 @@ func TestQueuesPageWithTheirCursorsInOrder(t *testing.T) {
 	}
 	if strings.Join(mine, ",") != strings.Join(ids, ",") {
 		t.Fatalf("body list pages = %v, want newest first %v", mine, ids)
+	}
+}
+
+// A change that waits for a claim's row lock must see the documents as they are once it has the
+// lock, not as they were when it started waiting.
+func TestLockedClaimReadSeesDocumentsChangedWhileItWaited(t *testing.T) {
+	db := testenv.Get(t).DB
+	ctx := context.Background()
+	id := draft(t, db)
+	doc, err := db.AddDocument(ctx, id, citizen, claim.Document{ID: uuid.NewString(), Kind: "evidence", Name: "a.pdf", Size: 10,
+		ContentType: "application/pdf", SHA256: strings.Repeat("a", 64), Key: "claims/" + id + "/a", VersionID: "v1"}, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	holder, err := db.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback(ctx)
+	if _, err := holder.Exec(ctx, `SELECT 1 FROM claims WHERE id = $1 FOR UPDATE`, id); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := db.RemoveDocument(ctx, id, citizen, doc.ID)
+		done <- err
+	}()
+	time.Sleep(300 * time.Millisecond) // RemoveDocument is now waiting for the lock
+	if _, err := holder.Exec(ctx, `DELETE FROM documents WHERE id = $1`, doc.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := holder.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("removing a document deleted while waiting: %v, want ErrNotFound", err)
+	}
+	var removed int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE claim_id = $1 AND event = 'document.removed'`, id).Scan(&removed); err != nil || removed != 0 {
+		t.Fatalf("document.removed events = %d (%v), want 0", removed, err)
 	}
 }

@@ -96,7 +96,7 @@ func setUp() (*Env, func(), error) {
 		return nil, nil, err
 	}
 	store, err := objectstore.New(objectstore.Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, Bucket: cfg.S3Bucket, UseTLS: cfg.S3UseTLS,
-		Retention: cfg.RetentionPeriod})
+		Retention: cfg.BucketRetention()})
 	if err == nil {
 		err = store.EnsureBucket(ctx)
 	}

@@ -253,9 +253,9 @@ func (s *Server) apiGetClaim(c *fiber.Ctx) error {
 	if !stamp.Claim.VisibleTo(p.viewer()) {
 		return storage.ErrNotFound
 	}
-	// The answer also depends on the language and on this process's settings (the MCI for the
+	// The answer also depends on the language and on the release and its settings (the MCI for the
 	// duty), hence both in the tag.
-	etag := `W/"` + stamp.Version + "." + langOf(c) + "." + s.boot + `"`
+	etag := `W/"` + stamp.Version + "." + langOf(c) + "." + s.release + `"`
 	c.Set(fiber.HeaderETag, etag)
 	c.Set(fiber.HeaderCacheControl, "private, no-cache")
 	c.Vary(fiber.HeaderAuthorization) // the language middleware already varies on Accept-Language and Cookie

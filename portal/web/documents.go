@@ -228,8 +228,9 @@ func contentDisposition(name string) string {
 }
 
 // removeObject removes a version the portal stored for a draft or a failed upload. Every version is
-// under the bucket's default retention from the moment it is stored, so this is the one place the
-// portal uses the governance bypass; a filed claim's documents never come here.
+// under the bucket's default retention from the moment it is stored, so this needs the governance
+// bypass (as does document's own roll-back of a failed upload); a filed claim's documents never
+// come here.
 func (s *Server) removeObject(key, versionID string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

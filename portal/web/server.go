@@ -4,9 +4,12 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -47,7 +50,7 @@ type Server struct {
 	limiter  *ratelimit.Limiter
 	rp       relyingParty
 	signer   *receipt.Signer
-	boot     string // differs at every start: ETags from before a restart never match
+	release  string // what claim answers depend on besides the claim: see answerRelease
 }
 
 // New builds the Fiber app with every route.
@@ -64,7 +67,7 @@ func New(d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("TALAP_RECEIPT_KEY: %w", err)
 	}
-	s := &Server{Deps: d, tr: tr, pages: pg, signer: signer, boot: strconv.FormatInt(time.Now().UnixNano(), 36),
+	s := &Server{Deps: d, tr: tr, pages: pg, signer: signer, release: answerRelease(d.Config),
 		sessions: session.New(d.Redis, d.Config.SessionIdle, d.Config.SessionAbsolute),
 		// The queue name identifies the deployment; test packages each have their own.
 		limiter: ratelimit.New(d.Redis, d.Config.Queue)}
@@ -236,4 +239,27 @@ func wantsHTML(c *fiber.Ctx) bool {
 		return false
 	}
 	return c.Accepts("text/html", "application/json") == "text/html"
+}
+
+// answerRelease names what a claim's JSON depends on besides the claim itself: this build's code
+// and the settings it reads (the MCI, for the state duty). It goes into claim ETags. Replicas of one
+// release share it, so a tag from one is good at another; a new release or setting changes every
+// tag. A build without version control information, or from a modified tree, uses its start time.
+func answerRelease(cfg config.Config) string {
+	rev, modified := "", "true"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				modified = s.Value
+			}
+		}
+	}
+	if rev == "" || modified != "false" {
+		rev = strconv.FormatInt(time.Now().UnixNano(), 36)
+	}
+	sum := sha256.Sum256([]byte(rev + "|" + strconv.FormatFloat(cfg.MCI, 'f', -1, 64)))
+	return hex.EncodeToString(sum[:6])
 }
