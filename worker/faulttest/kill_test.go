@@ -124,7 +124,7 @@ func TestWorkerKilledDuringValidationGivesOneOutcomeAndOneEmail(t *testing.T) {
 	testenv.WaitFor(t, 30*time.Second, "the worker to block inside the validate task", func() bool {
 		var waiting int
 		_ = env.DB.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
-			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%'`).Scan(&waiting)
+			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%claims%'`).Scan(&waiting)
 		return waiting > 0
 	})
 	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
