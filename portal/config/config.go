@@ -50,7 +50,7 @@ type Config struct {
 	MCI             float64       // monthly calculation index, tenge (2026: 4,325, reported)
 	DocumentMax     int64         // bytes per document
 	ClaimDocsMax    int64         // bytes of documents per claim
-	RetentionPeriod time.Duration // object-lock retention of every stored document version (bucket default, whole days)
+	RetentionPeriod time.Duration // how long a filed document stays under object lock after filing
 
 	ResponseDays      int           // working days the respondent has after routing (APPK Art. 138(5): up to 10; unverified)
 	RemindBeforeDays  int           // working days before the response is due that the reminder goes out

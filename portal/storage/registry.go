@@ -73,11 +73,13 @@ func (db *DB) Courts(ctx context.Context) ([]court.Court, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list courts: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (court.Court, error) {
-		var c court.Court
-		err := r.Scan(&c.ID, &c.Name.KK, &c.Name.RU, &c.Name.EN, &c.City.KK, &c.City.RU, &c.City.EN, &c.KATOPrefixes)
-		return c, err
-	})
+	return pgx.CollectRows(rows, scanCourt)
+}
+
+func scanCourt(r pgx.CollectableRow) (court.Court, error) {
+	var c court.Court
+	err := r.Scan(&c.ID, &c.Name.KK, &c.Name.RU, &c.Name.EN, &c.City.KK, &c.City.RU, &c.City.EN, &c.KATOPrefixes)
+	return c, err
 }
 
 // Court returns one active court by id.
@@ -92,11 +94,7 @@ func (db *DB) Court(ctx context.Context, id string) (court.Court, error) {
 	if err != nil {
 		return court.Court{}, fmt.Errorf("get court: %w", err)
 	}
-	c, err := pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (court.Court, error) {
-		var c court.Court
-		err := r.Scan(&c.ID, &c.Name.KK, &c.Name.RU, &c.Name.EN, &c.City.KK, &c.City.RU, &c.City.EN, &c.KATOPrefixes)
-		return c, err
-	})
+	c, err := pgx.CollectExactlyOneRow(rows, scanCourt)
 	if err == pgx.ErrNoRows {
 		return c, ErrNotFound
 	}
