@@ -126,7 +126,7 @@ func formatSize(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// ErrNotFound is returned (wrapped) by Open and Rehash when the object or version does not exist.
+// ErrNotFound is returned (wrapped) by Open and Recheck when the object or version does not exist.
 var ErrNotFound = errors.New("document not found")
 
 // Stored describes a document kept in object storage.
@@ -433,13 +433,8 @@ func Open(ctx context.Context, store *objectstore.Store, key, versionID string) 
 	return obj, info, nil
 }
 
-// Rehash reads a stored version back and returns its SHA-256 (hex) and size, to compare with
-// what Put recorded.
-func Rehash(ctx context.Context, store *objectstore.Store, key, versionID string) (sha string, size int64, err error) {
-	sha, info, err := reread(ctx, store, key, versionID)
-	return sha, info.Size, err
-}
-
+// reread reads a stored version back (the latest if versionID is "") and returns its SHA-256
+// (hex) and what storage says of it.
 func reread(ctx context.Context, store *objectstore.Store, key, versionID string) (string, minio.ObjectInfo, error) {
 	rc, info, err := Open(ctx, store, key, versionID)
 	if err != nil {

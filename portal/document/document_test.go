@@ -12,6 +12,7 @@ import (
 
 	"github.com/minio/minio-go/v7"
 
+	"talap/portal/objectstore"
 	"talap/portal/testenv"
 )
 
@@ -365,4 +366,11 @@ func TestRecheckExtendsAShortLockOfTheFiledVersionOnly(t *testing.T) {
 	if got := retention(info.VersionID); !got.Before(want) {
 		t.Fatalf("replacing version locked until %v", got)
 	}
+}
+
+// Rehash reads a stored version back and returns its SHA-256 (hex) and size, to compare with
+// what Put recorded.
+func Rehash(ctx context.Context, store *objectstore.Store, key, versionID string) (sha string, size int64, err error) {
+	sha, info, err := reread(ctx, store, key, versionID)
+	return sha, info.Size, err
 }
