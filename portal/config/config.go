@@ -4,6 +4,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"strconv"
@@ -44,8 +45,20 @@ type Config struct {
 
 	SessionIdle     time.Duration // a session unused this long ends
 	SessionAbsolute time.Duration // a session ends this long after sign-in, used or not
-	RateLogin       int           // sign-in attempts per minute per IP
+	RateLogin       int           // sign-in attempts per minute per client address (generous: offices and mobile networks share one)
+	RateLoginPerson int           // sign-ins per minute per person (IIN), checked once the provider has said who it is
 	RateAPI         int           // API requests per minute per person (and per IP for anonymous callers)
+	RateVerify      int           // public receipt-verification requests per minute per client address
+	// TrustedProxies are the addresses (IPs or CIDRs) of reverse proxies whose ProxyHeader names the
+	// client; with none, the client is the connection's peer.
+	TrustedProxies []string
+	ProxyHeader    string
+
+	APITokenTTL time.Duration // how long a new API token works (shown when it is created)
+
+	MaxDrafts         int // drafts one person may hold at a time
+	MaxClaimDocuments int // documents on one claim
+	MaxResponses      int // responses one public body may file to one claim
 
 	MCI             float64       // monthly calculation index, tenge (2026: 4,325, reported)
 	DocumentMax     int64         // bytes per document
@@ -60,7 +73,11 @@ type Config struct {
 	// instead of at the end of its correction date: for tests and demonstrations only.
 	CorrectionTimer time.Duration
 
-	PprofAddr string // when set, net/http/pprof listens here (e.g. 127.0.0.1:6060); off by default
+	PprofAddr        string // when set, net/http/pprof listens here (e.g. 127.0.0.1:6060); off by default
+	PprofAllowRemote bool   // pprof on a non-loopback address only when this is set
+	// MetricsAddr is the operators' listener for /metrics. When set, /metrics is served there only;
+	// in production it is always there (default 127.0.0.1:9464), never on the public listener.
+	MetricsAddr string
 
 	OutboxInterval time.Duration // how often the sweeper re-sends unsent outbox rows
 	AuditSeal      time.Duration // how often the worker links new audit events into the hash chain
@@ -116,8 +133,16 @@ func load(getenv func(string) string) (Config, error) {
 		AuditSeal:         r.duration("TALAP_AUDIT_SEAL_INTERVAL", time.Second),
 		SessionIdle:       r.duration("TALAP_SESSION_IDLE", 30*time.Minute),
 		SessionAbsolute:   r.duration("TALAP_SESSION_ABSOLUTE", 12*time.Hour),
-		RateLogin:         r.integer("TALAP_RATE_LOGIN_PER_MINUTE", 30),
+		RateLogin:         r.integer("TALAP_RATE_LOGIN_PER_MINUTE", 300),
+		RateLoginPerson:   r.integer("TALAP_RATE_LOGIN_PER_PERSON_PER_MINUTE", 10),
 		RateAPI:           r.integer("TALAP_RATE_API_PER_MINUTE", 600),
+		RateVerify:        r.integer("TALAP_RATE_VERIFY_PER_MINUTE", 60),
+		TrustedProxies:    r.list("TALAP_TRUSTED_PROXIES"),
+		ProxyHeader:       r.str("TALAP_PROXY_HEADER", "X-Forwarded-For"),
+		APITokenTTL:       r.duration("TALAP_API_TOKEN_TTL", 90*24*time.Hour),
+		MaxDrafts:         r.integer("TALAP_MAX_DRAFTS", 20),
+		MaxClaimDocuments: r.integer("TALAP_MAX_CLAIM_DOCUMENTS", 50),
+		MaxResponses:      r.integer("TALAP_MAX_RESPONSES", 20),
 		MCI:               r.float("TALAP_MCI", 4325),
 		DocumentMax:       int64(r.integer("TALAP_DOCUMENT_MAX_MIB", 50)) << 20,
 		ClaimDocsMax:      int64(r.integer("TALAP_CLAIM_DOCUMENTS_MAX_MIB", 200)) << 20,
@@ -128,6 +153,11 @@ func load(getenv func(string) string) (Config, error) {
 		StuckAfter:        r.duration("TALAP_STUCK_AFTER", 10*time.Minute),
 		CorrectionTimer:   r.optionalDuration("TALAP_CORRECTION_TIMER"),
 		PprofAddr:         r.str("TALAP_PPROF_ADDR", ""),
+		PprofAllowRemote:  r.boolean("TALAP_PPROF_ALLOW_REMOTE", false),
+		MetricsAddr:       r.str("TALAP_METRICS_ADDR", ""),
+	}
+	if c.MetricsAddr == "" && c.Env == "production" {
+		c.MetricsAddr = "127.0.0.1:9464"
 	}
 	// Secrets read after Env is known, since production has no defaults for them.
 	r.production = c.Env == "production"
@@ -166,7 +196,49 @@ func (c Config) validate() error {
 	if c.Queue == "" {
 		return &Error{"TALAP_QUEUE", "must not be empty"}
 	}
+	for _, p := range c.TrustedProxies {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return &Error{"TALAP_TRUSTED_PROXIES", fmt.Sprintf("must be a comma-separated list of IP addresses or CIDR ranges, not %q", p)}
+			}
+		}
+	}
+	for name, n := range map[string]int{"TALAP_MAX_DRAFTS": c.MaxDrafts, "TALAP_MAX_CLAIM_DOCUMENTS": c.MaxClaimDocuments, "TALAP_MAX_RESPONSES": c.MaxResponses,
+		"TALAP_RATE_LOGIN_PER_MINUTE": c.RateLogin, "TALAP_RATE_LOGIN_PER_PERSON_PER_MINUTE": c.RateLoginPerson, "TALAP_RATE_VERIFY_PER_MINUTE": c.RateVerify} {
+		if n < 1 {
+			return &Error{name, "must be at least 1"}
+		}
+	}
+	if c.Production() {
+		if u, _ := url.Parse(c.BaseURL); u.Scheme != "https" {
+			return &Error{"TALAP_BASE_URL", "must be an https URL in production"}
+		}
+		if c.CorrectionTimer > 0 {
+			return &Error{"TALAP_CORRECTION_TIMER", "is a test aid and is refused in production"}
+		}
+	}
+	for name, v := range map[string]string{"TALAP_METRICS_ADDR": c.MetricsAddr, "TALAP_PPROF_ADDR": c.PprofAddr} {
+		if v != "" && !strings.Contains(v, ":") {
+			return &Error{name, "must be host:port"}
+		}
+	}
+	if c.PprofAddr != "" && !c.PprofAllowRemote && !Loopback(c.PprofAddr) {
+		return &Error{"TALAP_PPROF_ADDR", "must be a loopback address (127.0.0.1:port) unless TALAP_PPROF_ALLOW_REMOTE=true"}
+	}
 	return nil
+}
+
+// Loopback reports whether a host:port listens on the loopback interface only.
+func Loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 type reader struct {
@@ -208,6 +280,17 @@ func (r *reader) integer(name string, def int) int {
 		r.fail(name, fmt.Sprintf("must be a whole number, not %q", v))
 	}
 	return n
+}
+
+// list reads a comma-separated list, leaving out empty items.
+func (r *reader) list(name string) []string {
+	var out []string
+	for _, v := range strings.Split(r.getenv(name), ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func (r *reader) optionalDuration(name string) time.Duration {
