@@ -33,6 +33,7 @@ audit-verify:
 	go run ./cmd/portal audit-verify
 
 lint:
+	infra/dev/tracked-files.sh
 	@[ -x $(GOBIN)/staticcheck ] || go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	go vet ./...
 	$(GOBIN)/staticcheck ./...
