@@ -128,6 +128,7 @@ func serve(ctx context.Context, cfg config.Config, db *storage.DB) error {
 		return err
 	}
 	profiling.Serve(cfg.PprofAddr, log)
+	go func() { _, _ = web.ReissueLegacyReceipts(ctx, cfg, db, log) }() // version 1 receipts: logs its own outcome
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.HTTPAddr) }()
 	log.Info("portal listening", "addr", cfg.HTTPAddr, "url", cfg.BaseURL)

@@ -8,6 +8,7 @@ type labels struct {
 	Court, CourtPending, CategoryKind              string
 	Documents, NoDocuments, DocName, DocSize, Hash string
 	Signature, Algorithm, KeyID, SigValue, Commit  string
+	Salt                                           string
 	Verify, VerifyHow, VerifyScan, PublicNote      string
 	Page                                           string // fmt: the page, then the page count
 	Units                                          [4]string
@@ -39,11 +40,13 @@ var texts = map[string]labels{
 		KeyID:        "Кілт идентификаторы",
 		SigValue:     "Қолтаңба (base64)",
 		Commit:       "Талапкер деректерінің хэші",
+		Salt:         "Тұз (hex)",
 		Verify:       "Түпнұсқалығын тексеру",
-		VerifyHow:    "Түбіртектің түпнұсқалығын QR-код арқылы немесе мына мекенжай бойынша тексеруге болады:",
+		VerifyHow:    "Түпнұсқалығын QR-код арқылы немесе мына мекенжай бойынша тексеріңіз:",
 		VerifyScan:   "Тексеру үшін сканерлеңіз",
 		PublicNote: "Қолтаңба дербес деректерсіз жария мәліметтерді растайды: талапкердің ЖСН мен аты-жөні " +
-			"SHA-256 хэшімен, құжат атаулары олардың хэштерімен ауыстырылған.",
+			"тұздың (байттары), ЖСН-нің, жол ауыстыру белгісінің және аты-жөнінің SHA-256 хэшімен, құжат " +
+			"атаулары хэштерімен ауыстырылған. Тұз тек осы түбіртекте: оны жарияламаңыз.",
 		Page:       "Бет %d / %d",
 		Units:      [4]string{"Б", "КБ", "МБ", "ГБ"},
 		DecimalSep: ",",
@@ -72,11 +75,14 @@ var texts = map[string]labels{
 		KeyID:        "Идентификатор ключа",
 		SigValue:     "Подпись (base64)",
 		Commit:       "Хеш данных истца",
+		Salt:         "Соль (hex)",
 		Verify:       "Проверка подлинности",
 		VerifyHow:    "Подлинность квитанции можно проверить по QR-коду или по адресу:",
 		VerifyScan:   "Сканируйте для проверки",
 		PublicNote: "Подпись удостоверяет публичные сведения без персональных данных: ИИН и ФИО истца " +
-			"заменены хешем SHA-256, наименования документов — их хешами.",
+			"заменены хешем SHA-256 от соли (указана выше, в байтах), ИИН, перевода строки и ФИО, " +
+			"наименования документов — их хешами. Соль напечатана только в этой квитанции: не публикуйте её, " +
+			"чтобы иск нельзя было связать с вами.",
 		Page:       "Страница %d из %d",
 		Units:      [4]string{"Б", "КБ", "МБ", "ГБ"},
 		DecimalSep: ",",
@@ -105,11 +111,14 @@ var texts = map[string]labels{
 		KeyID:        "Key ID",
 		SigValue:     "Signature (base64)",
 		Commit:       "Claimant commitment",
+		Salt:         "Salt (hex)",
 		Verify:       "Verification",
 		VerifyHow:    "Check this receipt by scanning the QR code or at:",
 		VerifyScan:   "Scan to verify",
 		PublicNote: "The signature covers the public facts without personal data: the claimant's IIN and " +
-			"name are replaced by a SHA-256 commitment, document names by their hashes.",
+			"name are replaced by a commitment, the SHA-256 of the salt above (as bytes), the IIN, a line break " +
+			"and the name; document names by their hashes. Only this receipt shows the salt: keep it to " +
+			"yourself, so that the claim cannot be linked to you.",
 		Page:       "Page %d of %d",
 		Units:      [4]string{"B", "KB", "MB", "GB"},
 		DecimalSep: ".",

@@ -58,7 +58,8 @@ func (s *Signer) PDF(f Facts, lang, verifyURL string) ([]byte, error) {
 }
 
 // WritePDF is PDF writing to w. The receipt shows the full facts (claimant name and IIN, document
-// names) with the signature, key ID and claimant commitment. Its fonts are embedded, and its
+// names) with the signature, key ID, claimant commitment and the commitment's salt, which only this
+// PDF shows; verifyURL should hold the receipt's token (NewToken), never its guessable number. Its fonts are embedded, and its
 // creation date is the filing time, so the same facts and key always give the same bytes.
 func (s *Signer) WritePDF(w io.Writer, f Facts, lang, verifyURL string) error {
 	l, ok := texts[lang]
@@ -123,7 +124,8 @@ func (s *Signer) WritePDF(w io.Writer, f Facts, lang, verifyURL string) error {
 		d.row(l.Algorithm, "Ed25519", plain)
 		d.row(l.KeyID, sg.KeyID, code)
 		d.row(l.SigValue, base64.StdEncoding.EncodeToString(sg.Signature), code)
-		d.row(l.Commit, ClaimantCommitment(f.Claimant.IIN, f.Claimant.Name), code)
+		d.row(l.Commit, PublicView(f).ClaimantCommitment, code)
+		d.row(l.Salt, f.Salt, code)
 
 		d.verification(verifyURL)
 		return d

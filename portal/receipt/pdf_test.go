@@ -10,7 +10,8 @@ import (
 	"testing"
 )
 
-const verifyURL = "https://talap.example.kz/verify/2026-000123"
+// verifyURL carries a token, as the portal prints it: never the guessable claim number.
+const verifyURL = "https://talap.example.kz/verify/ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 // TALAP_RECEIPT_SAMPLES=dir keeps the rendered receipts there (receipt-kk.pdf, …) for a look.
 func keep(t *testing.T, name string, pdf []byte) string {
@@ -46,10 +47,10 @@ func TestPDF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct{ lang, title string }{
-		{"kk", "Талап берілгені туралы түбіртек"},
-		{"ru", "Квитанция о подаче иска"},
-		{"en", "Filing receipt"},
+	for _, tc := range []struct{ lang, title, onePage string }{
+		{"kk", "Талап берілгені туралы түбіртек", "Бет 1 / 1"},
+		{"ru", "Квитанция о подаче иска", "Страница 1 из 1"},
+		{"en", "Filing receipt", "Page 1 of 1"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			pdf, err := s.PDF(f, tc.lang, verifyURL)
@@ -89,7 +90,8 @@ func TestPDF(t *testing.T) {
 			flat := strings.Join(strings.Fields(text), " ")
 			wants := []string{tc.title, f.Number, f.Claimant.Name, f.Claimant.IIN, f.Respondent.BIN,
 				"27.11.2026 14:05 (Asia/Almaty)", verifyURL, sg.KeyID, f.Documents[2].Name,
-				hashA[:32], hashA[32:], ClaimantCommitment(f.Claimant.IIN, f.Claimant.Name)[:32]}
+				hashA[:32], hashA[32:], PublicView(f).ClaimantCommitment[:32], PublicView(f).ClaimantCommitment[32:],
+				f.Salt[:32], f.Salt[32:], tc.onePage}
 			if tc.lang == "kk" {
 				wants = append(wants, "түбіртек", "әкімшілік", "Қоса берілген құжаттар", "47,1 КБ")
 			}
@@ -97,6 +99,10 @@ func TestPDF(t *testing.T) {
 				if !strings.Contains(flat, want) {
 					t.Errorf("extracted text lacks %q:\n%s", want, text)
 				}
+			}
+			// The unsalted commitment of version 1 receipts is not printed.
+			if legacy := LegacyCommitment(f.Claimant.IIN, f.Claimant.Name); strings.Contains(flat, legacy[:32]) {
+				t.Error("the receipt prints the unsalted commitment")
 			}
 		})
 	}

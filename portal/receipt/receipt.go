@@ -2,7 +2,9 @@ package receipt
 
 import (
 	"bytes"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base32"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -15,7 +17,19 @@ import (
 )
 
 // Schema names the layout of the signed statement. It is part of what is signed.
-const Schema = "talap.receipt.v1"
+const Schema = "talap.receipt.v2"
+
+// SchemaV1 named the first layout, whose claimant commitment was unsalted. Receipts of that schema
+// are no longer issued or shown; they are re-issued under Schema (see the package documentation).
+const SchemaV1 = "talap.receipt.v1"
+
+// SaltSize is the length in bytes of the claimant commitment's salt.
+const SaltSize = 32
+
+// tokenBytes is the randomness of a verification token: 160 bits, 32 base32 characters.
+const tokenBytes = 20
+
+var tokenEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
 // Document is one file filed with the claim.
 type Document struct {
@@ -47,6 +61,10 @@ type Facts struct {
 	Category   string     `json:"category"`
 	Kind       string     `json:"kind"`
 	Documents  []Document `json:"documents"`
+	// Salt is the claimant commitment's salt, SaltSize random bytes in lowercase hex. It is private:
+	// printed on the claimant's receipt PDF, never in the public statement. Facts of a SchemaV1
+	// receipt have none.
+	Salt string `json:"salt,omitempty"`
 }
 
 // PublicDocument is a document as the public statement names it: by content, never by file name.
@@ -71,17 +89,73 @@ type Public struct {
 	Documents          []PublicDocument `json:"documents"`
 }
 
-// ClaimantCommitment is the lowercase hex SHA-256 of iin + "\n" + name, the strings taken byte for
-// byte as stored (no trimming or case folding).
-func ClaimantCommitment(iin, name string) string {
+// ClaimantCommitment is the lowercase hex SHA-256 of the salt's bytes followed by iin + "\n" + name,
+// the strings taken byte for byte as stored (no trimming or case folding), in UTF-8.
+func ClaimantCommitment(salt []byte, iin, name string) string {
+	h := sha256.New()
+	h.Write(salt)
+	h.Write([]byte(iin + "\n" + name))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// LegacyCommitment is the unsalted commitment of SchemaV1 receipts: the lowercase hex SHA-256 of
+// iin + "\n" + name. Anyone who knows a person's IIN and name can compute it, which is why it is
+// no longer published.
+func LegacyCommitment(iin, name string) string {
 	sum := sha256.Sum256([]byte(iin + "\n" + name))
 	return hex.EncodeToString(sum[:])
 }
 
-// PublicView returns the public statement for f. It does not validate; Canonical does.
+// NewSalt returns SaltSize fresh random bytes in lowercase hex, for Facts.Salt.
+func NewSalt() string {
+	b := make([]byte, SaltSize)
+	_, _ = rand.Read(b) // never fails (crypto/rand)
+	return hex.EncodeToString(b)
+}
+
+// NewToken returns a fresh verification token: 160 random bits in 32 characters of the base32
+// alphabet (A-Z, 2-7), safe in a URL path. It names one receipt on the public /verify page in place
+// of the guessable claim number.
+func NewToken() string {
+	b := make([]byte, tokenBytes)
+	_, _ = rand.Read(b)
+	return tokenEncoding.EncodeToString(b)
+}
+
+// IsToken reports whether s has the shape of a token made by NewToken. A claim number never does.
+func IsToken(s string) bool {
+	if len(s) != tokenEncoding.EncodedLen(tokenBytes) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 'A' || c > 'Z') && (c < '2' || c > '7') {
+			return false
+		}
+	}
+	return true
+}
+
+// salt decodes f's salt, which must be SaltSize bytes in lowercase hex.
+func (f Facts) salt() ([]byte, error) {
+	if len(f.Salt) != 2*SaltSize || !isLowerHex(f.Salt) {
+		return nil, fmt.Errorf("receipt: salt is not %d bytes in lowercase hex", SaltSize)
+	}
+	return hex.DecodeString(f.Salt)
+}
+
+// PublicView returns the public statement for f. It does not validate; Canonical does (a salt that
+// does not decode gives a commitment that Canonical never accepts).
 func PublicView(f Facts) Public {
+	commitment := ""
+	if salt, err := f.salt(); err == nil {
+		commitment = ClaimantCommitment(salt, f.Claimant.IIN, f.Claimant.Name)
+	}
+	return publicView(f, Schema, commitment)
+}
+
+func publicView(f Facts, schema, commitment string) Public {
 	p := Public{
-		Schema:             Schema,
+		Schema:             schema,
 		Number:             f.Number,
 		FiledAt:            f.FiledAt.UTC().Truncate(time.Second),
 		Court:              f.Court,
@@ -89,7 +163,7 @@ func PublicView(f Facts) Public {
 		Kind:               f.Kind,
 		RespondentBIN:      f.Respondent.BIN,
 		RespondentName:     f.Respondent.Name,
-		ClaimantCommitment: ClaimantCommitment(f.Claimant.IIN, f.Claimant.Name),
+		ClaimantCommitment: commitment,
 		Documents:          make([]PublicDocument, len(f.Documents)),
 	}
 	for i, d := range f.Documents {
@@ -99,25 +173,48 @@ func PublicView(f Facts) Public {
 }
 
 // Canonical returns the bytes that are signed for f: the canonical JSON of PublicView(f), described
-// in the package documentation. They hold no personal data. It fails if f lacks a number or a
-// filing time, if a string is not valid UTF-8, if the IIN holds a newline, or if a document's size
-// is negative or its SHA-256 is not 64 hex digits.
+// in the package documentation. They hold no personal data. It fails if f has no valid salt, lacks
+// a number or a filing time, if a string is not valid UTF-8, if the IIN holds a newline, or if a
+// document's size is negative or its SHA-256 is not 64 hex digits.
 func Canonical(f Facts) ([]byte, error) {
-	if strings.Contains(f.Claimant.IIN, "\n") {
-		return nil, errors.New("receipt: claimant IIN contains a newline")
+	if err := checkClaimant(f); err != nil {
+		return nil, err
 	}
-	for _, s := range []string{f.Claimant.IIN, f.Claimant.Name} {
-		if !utf8.ValidString(s) {
-			return nil, errors.New("receipt: claimant is not valid UTF-8")
-		}
+	if _, err := f.salt(); err != nil {
+		return nil, err
 	}
 	return PublicView(f).Canonical()
 }
 
-// Canonical returns the canonical JSON of p (see the package documentation).
-func (p Public) Canonical() ([]byte, error) {
-	if p.Schema != Schema {
-		return nil, fmt.Errorf("receipt: schema %q, want %q", p.Schema, Schema)
+// CanonicalV1 returns the bytes a SchemaV1 receipt signed for f: its statement with the unsalted
+// LegacyCommitment (f.Salt is ignored). It exists only to check a stored SchemaV1 receipt before it
+// is re-issued; such a statement must never be published again.
+func CanonicalV1(f Facts) ([]byte, error) {
+	if err := checkClaimant(f); err != nil {
+		return nil, err
+	}
+	return publicView(f, SchemaV1, LegacyCommitment(f.Claimant.IIN, f.Claimant.Name)).canonical(SchemaV1)
+}
+
+func checkClaimant(f Facts) error {
+	if strings.Contains(f.Claimant.IIN, "\n") {
+		return errors.New("receipt: claimant IIN contains a newline")
+	}
+	for _, s := range []string{f.Claimant.IIN, f.Claimant.Name} {
+		if !utf8.ValidString(s) {
+			return errors.New("receipt: claimant is not valid UTF-8")
+		}
+	}
+	return nil
+}
+
+// Canonical returns the canonical JSON of p (see the package documentation). p must be of the
+// current Schema.
+func (p Public) Canonical() ([]byte, error) { return p.canonical(Schema) }
+
+func (p Public) canonical(schema string) ([]byte, error) {
+	if p.Schema != schema {
+		return nil, fmt.Errorf("receipt: schema %q, want %q", p.Schema, schema)
 	}
 	if p.Number == "" {
 		return nil, errors.New("receipt: number is empty")
@@ -164,7 +261,8 @@ func (p Public) Canonical() ([]byte, error) {
 
 // ParseCanonical reads a public statement and insists that b is exactly its canonical form, so
 // what is shown from it is exactly what was signed. Unknown or duplicate keys, other key spellings,
-// whitespace and non-canonical escapes are all rejected.
+// whitespace and non-canonical escapes are all rejected, and so is any schema but Schema: a
+// SchemaV1 statement, with its unsalted commitment, is never read for display.
 func ParseCanonical(b []byte) (Public, error) {
 	var raw struct {
 		Schema             string           `json:"schema"`

@@ -5,8 +5,10 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +19,9 @@ const (
 	hashB = "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752"
 	hashC = "fd61a03af4f77d870fc21e05e7e80678095c92d808cfb3b5c279ee04c74aca13"
 )
+
+// salt is a fixed salt for the sample, so that the golden bytes stay fixed.
+const salt = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
 // devKey is config's development default: "talap-dev-receipt-key-not-secret", 32 bytes.
 const devKey = "dGFsYXAtZGV2LXJlY2VpcHQta2V5LW5vdC1zZWNyZXQ="
@@ -38,6 +43,7 @@ func sample() Facts {
 	f.Claimant.Name = "Әлия Құрманғазықызы Өтегенова"
 	f.Respondent.BIN = "120440012345"
 	f.Respondent.Name = "Алматы қаласы бойынша Мемлекеттік кірістер департаменті"
+	f.Salt = salt
 	return f
 }
 
@@ -56,7 +62,41 @@ func TestCanonicalGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"category":"tax","claimant_commitment":"` + ClaimantCommitment("900101300123", "Әлия Құрманғазықызы Өтегенова") +
+	// The commitment as the package documentation tells a claimant to compute it by hand:
+	// SHA-256 of the salt's 32 bytes, then the IIN, a line feed and the name.
+	saltBytes, _ := hexDecode(salt)
+	sum := sha256.Sum256(append(saltBytes, []byte("900101300123\nӘлия Құрманғазықызы Өтегенова")...))
+	commitment := hexOf(sum[:])
+	want := `{"category":"tax","claimant_commitment":"` + commitment +
+		`","court":"Алматы қаласының мамандандырылған ауданаралық әкімшілік соты","documents":[` +
+		`{"content_type":"application/pdf","sha256":"` + hashA + `","size":48213},` +
+		`{"content_type":"application/pdf","sha256":"` + hashB + `","size":1534000},` +
+		`{"content_type":"image/jpeg","sha256":"` + hashC + `","size":734003}],` +
+		`"filed_at":"2026-11-27T09:05:42Z","kind":"appeal","number":"2026-000123",` +
+		`"respondent_bin":"120440012345","respondent_name":"Алматы қаласы бойынша Мемлекеттік кірістер департаменті",` +
+		`"schema":"talap.receipt.v2"}`
+	if string(got) != want {
+		t.Errorf("Canonical =\n%s\nwant\n%s", got, want)
+	}
+	if c := ClaimantCommitment(saltBytes, "900101300123", "Әлия Құрманғазықызы Өтегенова"); c != commitment {
+		t.Errorf("ClaimantCommitment = %s, want %s", c, commitment)
+	}
+	// Pinned as a literal too, computed outside Go:
+	// python3 -c 'import hashlib; print(hashlib.sha256(bytes.fromhex("0123456789abcdef"*4)+"900101300123\nӘлия Құрманғазықызы Өтегенова".encode()).hexdigest())'
+	if commitment != goldenCommitment {
+		t.Errorf("commitment = %s, want %s", commitment, goldenCommitment)
+	}
+}
+
+const goldenCommitment = "2e905795d881ac837c0100fe1b0b288185008ce31a3e23f7089f5183bdb5c625"
+
+// The version 1 statement is still computed, only to check a stored receipt before it is re-issued.
+func TestCanonicalV1Golden(t *testing.T) {
+	got, err := CanonicalV1(sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"category":"tax","claimant_commitment":"` + LegacyCommitment("900101300123", "Әлия Құрманғазықызы Өтегенова") +
 		`","court":"Алматы қаласының мамандандырылған ауданаралық әкімшілік соты","documents":[` +
 		`{"content_type":"application/pdf","sha256":"` + hashA + `","size":48213},` +
 		`{"content_type":"application/pdf","sha256":"` + hashB + `","size":1534000},` +
@@ -65,13 +105,64 @@ func TestCanonicalGolden(t *testing.T) {
 		`"respondent_bin":"120440012345","respondent_name":"Алматы қаласы бойынша Мемлекеттік кірістер департаменті",` +
 		`"schema":"talap.receipt.v1"}`
 	if string(got) != want {
-		t.Errorf("Canonical =\n%s\nwant\n%s", got, want)
+		t.Errorf("CanonicalV1 =\n%s\nwant\n%s", got, want)
 	}
 	sum := sha256.Sum256([]byte("900101300123\nӘлия Құрманғазықызы Өтегенова"))
-	if c := ClaimantCommitment("900101300123", "Әлия Құрманғазықызы Өтегенова"); c != hexOf(sum[:]) {
-		t.Errorf("ClaimantCommitment = %s", c)
+	if c := LegacyCommitment("900101300123", "Әлия Құрманғазықызы Өтегенова"); c != hexOf(sum[:]) {
+		t.Errorf("LegacyCommitment = %s", c)
+	}
+	// A version 1 statement is never read for display.
+	if _, err := ParseCanonical(got); err == nil {
+		t.Error("ParseCanonical accepted a version 1 statement")
 	}
 }
+
+// Nothing in the public statement can be computed from a person's IIN and name alone.
+func TestCommitmentNeedsTheSalt(t *testing.T) {
+	f := sample()
+	c, err := Canonical(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	legacy := LegacyCommitment(f.Claimant.IIN, f.Claimant.Name)
+	for _, guess := range []string{legacy, f.Claimant.IIN, f.Claimant.Name, f.Salt,
+		ClaimantCommitment(nil, f.Claimant.IIN, f.Claimant.Name)} {
+		if bytes.Contains(c, []byte(guess)) {
+			t.Errorf("canonical JSON contains %q, computable without the salt", guess)
+		}
+	}
+	// Another salt, another commitment: two receipts of one person do not match each other.
+	g := sample()
+	g.Salt = NewSalt()
+	if PublicView(g).ClaimantCommitment == PublicView(f).ClaimantCommitment {
+		t.Error("the commitment does not depend on the salt")
+	}
+	if a, b := NewSalt(), NewSalt(); a == b || len(a) != 2*SaltSize || !isLowerHex(a) {
+		t.Errorf("NewSalt = %q, %q", a, b)
+	}
+}
+
+func TestNewToken(t *testing.T) {
+	seen := map[string]bool{}
+	for range 100 {
+		tok := NewToken()
+		if len(tok) != 32 || !IsToken(tok) || seen[tok] {
+			t.Fatalf("NewToken = %q (repeated: %v)", tok, seen[tok])
+		}
+		seen[tok] = true
+		if url.PathEscape(tok) != tok {
+			t.Fatalf("token %q is not URL-safe", tok)
+		}
+	}
+	for _, s := range []string{"", "TLP-2026-000123", "2026-000123", strings.Repeat("A", 31), strings.Repeat("A", 33),
+		strings.Repeat("a", 32), strings.Repeat("A", 31) + "1", strings.Repeat("A", 31) + "-"} {
+		if IsToken(s) {
+			t.Errorf("IsToken(%q) = true", s)
+		}
+	}
+}
+
+func hexDecode(s string) ([]byte, error) { return hex.DecodeString(s) }
 
 func hexOf(b []byte) string {
 	const digits = "0123456789abcdef"
@@ -104,6 +195,7 @@ func TestCanonicalDeterministic(t *testing.T) {
 	f.Claimant.Name, f.Claimant.IIN = s.Claimant.Name, s.Claimant.IIN
 	f.Court = s.Court
 	f.FiledAt = s.FiledAt.In(time.FixedZone("+05", 5*3600)).Add(999 * time.Millisecond)
+	f.Salt = s.Salt
 	f.Number = s.Number
 	if got, _ := Canonical(f); !bytes.Equal(got, want) {
 		t.Errorf("reordered facts:\n%s\nwant\n%s", got, want)
@@ -115,7 +207,7 @@ func TestCanonicalDeterministic(t *testing.T) {
 		`{"content_type":"image/jpeg","name":"z","sha256":"` + hashC + `","size":734003}],` +
 		`"kind":"appeal","respondent":{"name":"` + s.Respondent.Name + `","bin":"120440012345"},` +
 		`"filed_at":"2026-11-27T14:05:42+05:00","court":"` + s.Court + `","claimant":{"name":"` + s.Claimant.Name +
-		`","iin":"900101300123"},"category":"tax","number":"2026-000123"}`
+		`","iin":"900101300123"},"category":"tax","salt":"` + salt + `","number":"2026-000123"}`
 	var g Facts
 	if err := json.Unmarshal([]byte(in), &g); err != nil {
 		t.Fatal(err)
@@ -202,6 +294,10 @@ func TestCanonicalRejects(t *testing.T) {
 		"bad UTF-8 name":    func(f *Facts) { f.Claimant.Name = "\xc3" },
 		"newline in IIN":    func(f *Facts) { f.Claimant.IIN = "1\n2" },
 		"year out of range": func(f *Facts) { f.FiledAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) },
+		"no salt":           func(f *Facts) { f.Salt = "" },
+		"short salt":        func(f *Facts) { f.Salt = f.Salt[:62] },
+		"upper-case salt":   func(f *Facts) { f.Salt = strings.ToUpper(f.Salt) },
+		"non-hex salt":      func(f *Facts) { f.Salt = strings.Repeat("g", 64) },
 	} {
 		f := sample()
 		change(&f)
@@ -242,6 +338,7 @@ func TestSignVerify(t *testing.T) {
 		"category":        func(f *Facts) { f.Category = "land" },
 		"kind":            func(f *Facts) { f.Kind = "claim" },
 		"unverifiable":    func(f *Facts) { f.Number = "" },
+		"salt":            func(f *Facts) { f.Salt = NewSalt() },
 		"document swaped": func(f *Facts) { f.Documents[0], f.Documents[1] = f.Documents[1], f.Documents[0] },
 	} {
 		g := sample()
@@ -306,10 +403,11 @@ func TestVerifyCanonical(t *testing.T) {
 		"key case":    strings.Replace(string(sg.Canonical), `"kind"`, `"Kind"`, 1),
 		"escape":      strings.Replace(string(sg.Canonical), `"tax"`, `"t\u0061x"`, 1),
 		"extra key":   strings.Replace(string(sg.Canonical), `{"category"`, `{"a":"b","category"`, 1),
-		"null docs":   `{"category":"","claimant_commitment":"` + hashA + `","court":"","documents":null,"filed_at":"2026-11-27T09:05:42Z","kind":"","number":"1","respondent_bin":"","respondent_name":"","schema":"talap.receipt.v1"}`,
+		"null docs":   `{"category":"","claimant_commitment":"` + hashA + `","court":"","documents":null,"filed_at":"2026-11-27T09:05:42Z","kind":"","number":"1","respondent_bin":"","respondent_name":"","schema":"talap.receipt.v2"}`,
 		"fraction":    strings.Replace(string(sg.Canonical), `09:05:42Z`, `09:05:42.5Z`, 1),
 		"zone":        strings.Replace(string(sg.Canonical), `09:05:42Z`, `14:05:42+05:00`, 1),
-		"schema":      strings.Replace(string(sg.Canonical), Schema, "talap.receipt.v2", 1),
+		"schema":      strings.Replace(string(sg.Canonical), Schema, "talap.receipt.v3", 1),
+		"version 1":   strings.Replace(string(sg.Canonical), Schema, SchemaV1, 1),
 		"upper hash":  strings.Replace(string(sg.Canonical), hashA, strings.ToUpper(hashA), 1),
 		"not json":    "hello",
 		"two objects": string(sg.Canonical) + string(sg.Canonical),
@@ -318,6 +416,37 @@ func TestVerifyCanonical(t *testing.T) {
 		if _, err := VerifyCanonical(s.PublicKey(), []byte(b), sig); err == nil || errors.Is(err, ErrBadSignature) {
 			t.Errorf("%s: err = %v, want a malformed-statement error", name, err)
 		}
+	}
+}
+
+// A stored version 1 receipt is re-issued only if its signature covers exactly its facts.
+func TestVerifyV1(t *testing.T) {
+	s := signer(t)
+	f := sample()
+	f.Salt = "" // version 1 facts have none
+	c, err := CanonicalV1(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig := ed25519.Sign(s.priv, c)
+	if !VerifyV1(s.PublicKey(), f, c, sig) {
+		t.Fatal("VerifyV1 of an untouched version 1 receipt failed")
+	}
+	g := f
+	g.Claimant.Name = "Someone Else"
+	if VerifyV1(s.PublicKey(), g, c, sig) {
+		t.Error("VerifyV1 accepted facts the statement does not cover")
+	}
+	if VerifyV1(s.PublicKey(), f, c, append(bytes.Clone(sig[:63]), sig[63]^1)) || VerifyV1(nil, f, c, sig) {
+		t.Error("VerifyV1 accepted a bad signature or key")
+	}
+	// A version 2 statement signed by the key is not a version 1 receipt.
+	sg, err := s.Sign(sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if VerifyV1(s.PublicKey(), sample(), sg.Canonical, sg.Signature) {
+		t.Error("VerifyV1 accepted a version 2 statement")
 	}
 }
 

@@ -1,6 +1,7 @@
 package receipt
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/base64"
@@ -70,7 +71,8 @@ func KeyID(pub ed25519.PublicKey) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-// Sign signs the public statement of f (see the package documentation).
+// Sign signs the public statement of f (see the package documentation). f must carry a salt
+// (NewSalt).
 func (s *Signer) Sign(f Facts) (Signed, error) {
 	c, err := Canonical(f)
 	if err != nil {
@@ -90,6 +92,20 @@ func Verify(pub ed25519.PublicKey, f Facts, sig []byte) bool {
 		return false
 	}
 	return ed25519.Verify(pub, c, sig)
+}
+
+// VerifyV1 reports whether canonical is exactly the SchemaV1 statement of f (CanonicalV1) and sig
+// is pub's signature over it: the check a stored SchemaV1 receipt must pass before it is re-issued,
+// so that re-issuing never vouches for facts the original signature did not cover.
+func VerifyV1(pub ed25519.PublicKey, f Facts, canonical, sig []byte) bool {
+	if len(pub) != ed25519.PublicKeySize {
+		return false
+	}
+	want, err := CanonicalV1(f)
+	if err != nil || !bytes.Equal(want, canonical) {
+		return false
+	}
+	return ed25519.Verify(pub, canonical, sig)
 }
 
 // VerifyCanonical checks a statement as the public /verify page receives it, without any personal

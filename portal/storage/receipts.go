@@ -13,42 +13,127 @@ import (
 type Receipt struct {
 	ClaimID   string
 	Number    string
-	Facts     []byte // the full facts, JSON (personal data: shown only to those who may see the claim)
+	Facts     []byte // the full facts, JSON, with the commitment's salt (personal data: shown only to those who may see the claim)
 	Canonical string // the signed public statement
 	Signature []byte
 	KeyID     string
+	// Token names the receipt on the public /verify page. Receipts issued before tokens existed
+	// (schema talap.receipt.v1) have none and are never shown; see ReissueReceipt.
+	Token     string
 	CreatedAt time.Time
 }
 
+// Legacy reports whether r was issued before salted commitments and tokens, and must be re-issued
+// before it is shown or printed.
+func (r Receipt) Legacy() bool { return r.Token == "" }
+
 func addReceipt(ctx context.Context, tx pgx.Tx, r Receipt) error {
-	_, err := tx.Exec(ctx, `INSERT INTO receipts (claim_id, number, facts, canonical, signature, key_id)
-		VALUES ($1, $2, $3, $4, $5, $6)`, r.ClaimID, r.Number, r.Facts, r.Canonical, r.Signature, r.KeyID)
+	if r.Token == "" {
+		return errors.New("save receipt: no verification token")
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO receipts (claim_id, number, facts, canonical, signature, key_id, token)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, r.ClaimID, r.Number, r.Facts, r.Canonical, r.Signature, r.KeyID, r.Token)
 	if err != nil {
 		return fmt.Errorf("save receipt: %w", err)
 	}
 	return nil
 }
 
-// LatestReceipt returns a claim's newest receipt.
+// LatestReceipt returns a claim's newest receipt (which may be Legacy).
 func (db *DB) LatestReceipt(ctx context.Context, claimID string) (Receipt, error) {
 	if !isUUID(claimID) {
 		return Receipt{}, ErrNotFound
 	}
-	return db.receipt(ctx, `claim_id = $1::uuid`, claimID)
+	return db.receipt(ctx, db.Pool, `claim_id = $1::uuid`, claimID)
 }
 
-// ReceiptByNumber returns the newest receipt for a claim number.
+// ReceiptByNumber returns the newest receipt for a claim number (which may be Legacy).
 func (db *DB) ReceiptByNumber(ctx context.Context, number string) (Receipt, error) {
-	return db.receipt(ctx, `number = $1`, number)
+	return db.receipt(ctx, db.Pool, `number = $1`, number)
 }
 
-func (db *DB) receipt(ctx context.Context, where string, arg string) (Receipt, error) {
+// ReceiptByToken returns the receipt a verification token names.
+func (db *DB) ReceiptByToken(ctx context.Context, token string) (Receipt, error) {
+	if token == "" {
+		return Receipt{}, ErrNotFound
+	}
+	return db.receipt(ctx, db.Pool, `token = $1`, token)
+}
+
+func (db *DB) receipt(ctx context.Context, q querier, where string, arg string) (Receipt, error) {
 	var r Receipt
-	err := db.Pool.QueryRow(ctx, `SELECT claim_id::text, number, facts, canonical, signature, key_id, created_at
+	err := q.QueryRow(ctx, `SELECT claim_id::text, number, facts, canonical, signature, key_id, coalesce(token, ''), created_at
 		FROM receipts WHERE `+where+` ORDER BY id DESC LIMIT 1`, arg).
-		Scan(&r.ClaimID, &r.Number, &r.Facts, &r.Canonical, &r.Signature, &r.KeyID, &r.CreatedAt)
+		Scan(&r.ClaimID, &r.Number, &r.Facts, &r.Canonical, &r.Signature, &r.KeyID, &r.Token, &r.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, ErrNotFound
 	}
 	return r, err
+}
+
+// ReissueReceipt re-issues a claim's newest receipt if it is Legacy: reissue gets that receipt and
+// returns its replacement (new salt, token and signature over the same facts), which is stored as
+// the claim's newest receipt in one transaction with an audit event; the legacy row stays, never
+// to be shown. It returns the claim's newest receipt, re-issued or not.
+//
+// It is idempotent and safe to run from several processes at once: callers lock the claim's row
+// (as filing does), so the second finds the receipt re-issued by the first and returns it, and a
+// resubmission never interleaves with a re-issue.
+func (db *DB) ReissueReceipt(ctx context.Context, claimID string, reissue func(Receipt) (Receipt, error)) (Receipt, error) {
+	if !isUUID(claimID) {
+		return Receipt{}, ErrNotFound
+	}
+	var out Receipt
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var one int
+		err := tx.QueryRow(ctx, `SELECT 1 FROM claims WHERE id = $1::uuid FOR NO KEY UPDATE`, claimID).Scan(&one)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("lock claim: %w", err)
+		}
+		cur, err := db.receipt(ctx, tx, `claim_id = $1::uuid`, claimID)
+		if err != nil {
+			return err
+		}
+		if !cur.Legacy() {
+			out = cur
+			return nil
+		}
+		next, err := reissue(cur)
+		if err != nil {
+			return err
+		}
+		next.ClaimID, next.Number = cur.ClaimID, cur.Number
+		if err := addReceipt(ctx, tx, next); err != nil {
+			return err
+		}
+		if err := appendAudit(ctx, tx, "system", "receipt.reissued", claimID,
+			map[string]string{"number": cur.Number, "old_key_id": cur.KeyID, "key_id": next.KeyID}); err != nil {
+			return err
+		}
+		out, err = db.receipt(ctx, tx, `claim_id = $1::uuid`, claimID)
+		return err
+	})
+	return out, err
+}
+
+// LegacyReceipt names a claim whose newest receipt is Legacy.
+type LegacyReceipt struct {
+	ID      int64 // the receipt's row, the cursor for the next call
+	ClaimID string
+}
+
+// LegacyReceipts lists up to limit claims whose newest receipt is Legacy, in the order of those
+// receipts' rows, after the row after (0 for the first call).
+func (db *DB) LegacyReceipts(ctx context.Context, after int64, limit int) ([]LegacyReceipt, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT r.id, r.claim_id::text FROM receipts r
+		WHERE r.token IS NULL AND r.id > $1
+			AND NOT EXISTS (SELECT 1 FROM receipts n WHERE n.claim_id = r.claim_id AND n.id > r.id)
+		ORDER BY r.id LIMIT $2`, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("legacy receipts: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[LegacyReceipt])
 }
