@@ -22,7 +22,8 @@ type Membership struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// APIToken is an organisation's token, without its secret.
+// APIToken is an organisation's token, without its secret. It works until ExpiresAt, unless it is
+// revoked first (by an officer, or when its creator's membership of the body ends).
 type APIToken struct {
 	ID        string     `json:"id"`
 	BodyBIN   string     `json:"body_bin"`
@@ -30,5 +31,10 @@ type APIToken struct {
 	CreatedBy string     `json:"created_by"`
 	CreatedAt time.Time  `json:"created_at"`
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
-	LastUsed  *time.Time `json:"last_used_at,omitempty"`
+	LastUsed  *time.Time `json:"last_used_at,omitempty"` // to the minute
+	ExpiresAt time.Time  `json:"expires_at"`
+	Expired   bool       `json:"expired"` // ExpiresAt had passed when it was read
 }
+
+// Live reports whether the token still works (as read).
+func (t APIToken) Live() bool { return t.RevokedAt == nil && !t.Expired }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -60,7 +61,9 @@ func (db *DB) Grant(ctx context.Context, actor string, m party.Membership) error
 	})
 }
 
-// Revoke removes a membership by id and audits it.
+// Revoke removes a membership by id and audits it. When it is an officer's membership of a body,
+// every live API token that person created for that body is revoked in the same transaction, each
+// with its own audit event: a token works only while its creator still works for the body.
 func (db *DB) Revoke(ctx context.Context, actor string, id int64) error {
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		var m party.Membership
@@ -72,22 +75,67 @@ func (db *DB) Revoke(ctx context.Context, actor string, id int64) error {
 		if err != nil {
 			return fmt.Errorf("revoke: %w", err)
 		}
-		return appendAudit(ctx, tx, actor, "membership.revoked", "", m)
+		if err := appendAudit(ctx, tx, actor, "membership.revoked", "", m); err != nil {
+			return err
+		}
+		if m.Role != party.RoleOfficer {
+			return nil
+		}
+		// CreateAPIToken holds a share lock on the membership row until it commits, so a token
+		// being created now is either visible here (the DELETE waited for it) or refused there.
+		rows, err := tx.Query(ctx, `UPDATE api_tokens SET revoked_at = now()
+			WHERE created_by = $1 AND body_bin = $2 AND revoked_at IS NULL AND expires_at > now()
+			RETURNING id::text`, m.IIN, m.BodyBIN)
+		if err != nil {
+			return fmt.Errorf("revoke the membership's tokens: %w", err)
+		}
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return fmt.Errorf("revoke the membership's tokens: %w", err)
+		}
+		for _, tok := range ids {
+			err := appendAudit(ctx, tx, actor, "api_token.revoked", "", map[string]any{"token_id": tok, "body_bin": m.BodyBIN,
+				"reason": "membership_revoked", "membership_id": id})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
-// CreateAPIToken stores a new token's hash for a body and audits it.
-func (db *DB) CreateAPIToken(ctx context.Context, actor, bodyBIN, name, hash string) (string, error) {
-	var id string
+// ErrNotMember means the person no longer holds the membership an action needs.
+var ErrNotMember = errors.New("not a member")
+
+// CreateAPIToken stores a new token's hash for a body, valid for ttl, and audits it. The creator
+// (actor) must be an officer of the body: the token is tied to that membership, whose row stays
+// share-locked until the token is stored, so a concurrent Revoke of it revokes the token too.
+func (db *DB) CreateAPIToken(ctx context.Context, actor, bodyBIN, name, hash string, ttl time.Duration) (party.APIToken, error) {
+	tok := party.APIToken{BodyBIN: bodyBIN, Name: name, CreatedBy: actor}
+	if ttl <= 0 {
+		return tok, fmt.Errorf("create token: lifetime %v is not positive", ttl)
+	}
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO api_tokens (body_bin, name, hash, created_by) VALUES ($1, $2, $3, $4)
-			RETURNING id::text`, bodyBIN, name, hash, actor).Scan(&id)
+		var membership int64
+		err := tx.QueryRow(ctx, `SELECT id FROM memberships WHERE iin = $1 AND role = 'officer' AND body_bin = $2 FOR SHARE`,
+			actor, bodyBIN).Scan(&membership)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotMember
+		}
 		if err != nil {
 			return fmt.Errorf("create token: %w", err)
 		}
-		return appendAudit(ctx, tx, actor, "api_token.created", "", map[string]string{"token_id": id, "body_bin": bodyBIN, "name": name})
+		err = tx.QueryRow(ctx, `INSERT INTO api_tokens (body_bin, name, hash, created_by, membership_id, expires_at)
+			VALUES ($1, $2, $3, $4, $5, now() + $6 * interval '1 microsecond')
+			RETURNING id::text, created_at, expires_at`, bodyBIN, name, hash, actor, membership, ttl.Microseconds()).
+			Scan(&tok.ID, &tok.CreatedAt, &tok.ExpiresAt)
+		if err != nil {
+			return fmt.Errorf("create token: %w", err)
+		}
+		return appendAudit(ctx, tx, actor, "api_token.created", "", map[string]any{"token_id": tok.ID, "body_bin": bodyBIN, "name": name,
+			"expires_at": tok.ExpiresAt.UTC().Format(time.RFC3339), "membership_id": membership})
 	})
-	return id, err
+	return tok, err
 }
 
 // RevokeAPIToken revokes a body's token and audits it.
@@ -107,9 +155,10 @@ func (db *DB) RevokeAPIToken(ctx context.Context, actor, bodyBIN, id string) err
 	})
 }
 
-// APITokens lists a body's tokens, newest first.
+// APITokens lists a body's tokens, newest first, with when each expires and was last used.
 func (db *DB) APITokens(ctx context.Context, bodyBIN string) ([]party.APIToken, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT id::text, body_bin, name, created_by, created_at, revoked_at, last_used_at
+	rows, err := db.Pool.Query(ctx, `SELECT id::text, body_bin, name, created_by, created_at, revoked_at, last_used_at,
+			expires_at, expires_at <= now()
 		FROM api_tokens WHERE body_bin = $1 ORDER BY created_at DESC`, bodyBIN)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
@@ -117,11 +166,21 @@ func (db *DB) APITokens(ctx context.Context, bodyBIN string) ([]party.APIToken, 
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[party.APIToken])
 }
 
-// APITokenBody returns the body a live token (by hash) belongs to, and notes its use.
+// lastUseGrain is how finely a token's last use is recorded: a token used again within it is not
+// written again, so busy integrations do not queue on their token's row.
+const lastUseGrain = "1 minute"
+
+// APITokenBody returns the body a live token (by hash) belongs to: not revoked and not expired. It
+// records the token's last use, to the minute.
 func (db *DB) APITokenBody(ctx context.Context, hash string) (string, error) {
 	var bin string
-	err := db.Pool.QueryRow(ctx, `UPDATE api_tokens SET last_used_at = now() WHERE hash = $1 AND revoked_at IS NULL
-		RETURNING body_bin`, hash).Scan(&bin)
+	err := db.Pool.QueryRow(ctx, `WITH tok AS (
+			SELECT id, body_bin FROM api_tokens WHERE hash = $1 AND revoked_at IS NULL AND expires_at > now()
+		), touch AS (
+			UPDATE api_tokens a SET last_used_at = now() FROM tok
+			WHERE a.id = tok.id AND (a.last_used_at IS NULL OR a.last_used_at < now() - interval '`+lastUseGrain+`')
+		)
+		SELECT body_bin FROM tok`, hash).Scan(&bin)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", ErrNotFound
 	}

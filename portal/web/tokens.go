@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -17,17 +18,21 @@ func (s *Server) officerBody(c *fiber.Ctx, p *Principal) (string, error) {
 	if want == "" && len(p.Officer) == 1 {
 		want = p.Officer[0]
 	}
-	if want == "" || !p.OfficerOf(want) {
-		return "", s.forbidden(c)
+	for _, b := range p.Officer {
+		if want != "" && b == want {
+			return b, nil // the principal's copy, not the request's bytes
+		}
 	}
-	return want, nil
+	return "", s.forbidden(c)
 }
 
 func (s *Server) tokensPage(c *fiber.Ctx) error {
-	return s.renderTokens(c, "", "")
+	return s.renderTokens(c, "", party.APIToken{})
 }
 
-func (s *Server) renderTokens(c *fiber.Ctx, created, bin string) error {
+// renderTokens shows the officer's bodies' tokens: when each expires, when it was last used and
+// whether it still works; and, just after creation, the new token (shown once) with its expiry.
+func (s *Server) renderTokens(c *fiber.Ctx, created string, tok party.APIToken) error {
 	p := principalOf(c)
 	if len(p.Officer) == 0 {
 		return s.forbidden(c)
@@ -48,10 +53,14 @@ func (s *Server) renderTokens(c *fiber.Ctx, created, bin string) error {
 		}
 		list = append(list, bodyTokens{Body: body, Tokens: toks})
 	}
-	return s.render(c, "tokens", fiber.Map{"Bodies": list, "Created": created, "CreatedFor": bin})
+	days := int((s.Config.APITokenTTL + 24*time.Hour - 1) / (24 * time.Hour))
+	return s.render(c, "tokens", fiber.Map{"Bodies": list, "Created": created, "CreatedFor": tok.BodyBIN,
+		"CreatedToken": tok, "LifetimeDays": days})
 }
 
-// createToken makes a token for the officer's body and shows it once; only its hash is kept.
+// createToken makes a token for the officer's body and shows it once; only its hash is kept. It
+// works for the configured lifetime (TALAP_API_TOKEN_TTL), and only while its creator remains an
+// officer of the body.
 func (s *Server) createToken(c *fiber.Ctx) error {
 	p := principalOf(c)
 	bin, err := s.officerBody(c, p)
@@ -62,15 +71,21 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 	if name == "" || len(name) > 100 {
 		name = "API"
 	}
+	name = strings.Clone(name) // kept by the audit event and the answer after fiber reuses the buffer
 	token := "tlp_" + session.Token()
-	if _, err := s.DB.CreateAPIToken(c.UserContext(), p.IIN, bin, name, hashToken(token)); err != nil {
+	tok, err := s.DB.CreateAPIToken(c.UserContext(), p.IIN, bin, name, hashToken(token), s.Config.APITokenTTL)
+	if errors.Is(err, storage.ErrNotMember) {
+		return s.forbidden(c) // the membership ended after this request was authenticated
+	}
+	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if !wantsHTML(c) {
-		return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": token, "body_bin": bin, "name": name})
+		return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": token, "id": tok.ID, "body_bin": bin, "name": name,
+			"expires_at": tok.ExpiresAt.UTC().Format(time.RFC3339)})
 	}
-	return s.renderTokens(c, token, bin)
+	return s.renderTokens(c, token, tok)
 }
 
 func (s *Server) revokeToken(c *fiber.Ctx) error {
