@@ -5,6 +5,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
+export GOTOOLCHAIN=go1.26.9 # as in the Makefile; the go command fetches it on first use
 export TALAP_STATE_DIR=${TALAP_STATE_DIR:-$ROOT/.state}
 export TALAP_DATABASE_URL=${TALAP_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/talap?sslmode=disable}
 LOGS=$TALAP_STATE_DIR/logs

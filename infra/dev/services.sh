@@ -4,6 +4,7 @@
 # go install) and started with its state under $TALAP_STATE_DIR. `down` stops only what `up` started.
 set -euo pipefail
 
+export GOTOOLCHAIN=go1.26.9 # as in the Makefile; the go command fetches it on first use
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STATE=${TALAP_STATE_DIR:-$ROOT/.state}
 GOBIN=$(go env GOPATH)/bin

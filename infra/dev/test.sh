@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# make test: bring up the services, run vet and staticcheck, then every test with the race detector
+# make test: bring up the services, run make lint, then every test with the race detector
 # against the real services. Services this script started are stopped at the end.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
+export GOTOOLCHAIN=go1.26.9 # as in the Makefile; the go command fetches it on first use
 export TALAP_STATE_DIR=${TALAP_STATE_DIR:-$ROOT/.state}
 command -v go >/dev/null || { echo "Go is required (see README)"; exit 1; }
 
@@ -29,7 +30,7 @@ fi
 [ -f infra/e2e/node_modules/axe-core/axe.min.js ] || npm ci --prefix infra/e2e --no-audit --no-fund --silent
 
 start=$(date +%s)
-echo "== go vet and staticcheck"
+echo "== make lint: tracked files, go vet, staticcheck, govulncheck"
 make --no-print-directory lint
 echo "== go test -race ./..."
 go test -race -count=1 -timeout 25m ./...
