@@ -70,7 +70,7 @@ func completeDraft(t *testing.T, db *storage.DB, region string) claim.Draft {
 func file(t *testing.T, env *testenv.Env, d claim.Draft) claim.Claim {
 	t.Helper()
 	ctx := context.Background()
-	c, err := env.DB.CreateDraft(ctx, citizen, d)
+	c, err := env.DB.CreateDraft(ctx, citizen, d, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func file(t *testing.T, env *testenv.Env, d claim.Draft) claim.Claim {
 		t.Fatal(err)
 	}
 	if _, err := env.DB.AddDocument(ctx, c.ID, citizen, claim.Document{ID: st.ID, Kind: "evidence", Name: st.Name, Size: st.Size,
-		ContentType: st.ContentType, SHA256: st.SHA256, Key: st.Key, VersionID: st.VersionID}, 1<<30); err != nil {
+		ContentType: st.ContentType, SHA256: st.SHA256, Key: st.Key, VersionID: st.VersionID}, storage.DocumentLimits{Bytes: 1 << 30, Count: 100}); err != nil {
 		t.Fatal(err)
 	}
 	c, err = env.DB.Submit(ctx, c.ID, citizen, func(c claim.Claim) claim.FieldErrors { return c.Missing(true, false) })

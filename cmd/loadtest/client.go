@@ -110,7 +110,7 @@ func signIn(ctx context.Context, rt http.RoundTripper, base, iin string) (*citiz
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
-		return nil, fmt.Errorf("sign-in as %s: HTTP %d at %s (the portal's sign-in rate limit is TALAP_RATE_LOGIN_PER_MINUTE)", iin, resp.StatusCode, resp.Request.URL.Path)
+		return nil, fmt.Errorf("sign-in as %s: HTTP %d at %s (the portal's sign-in rate limits are TALAP_RATE_LOGIN_PER_MINUTE and TALAP_RATE_LOGIN_PER_PERSON_PER_MINUTE)", iin, resp.StatusCode, resp.Request.URL.Path)
 	}
 	var me struct {
 		IIN  string `json:"iin"`

@@ -23,9 +23,11 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 
-	"talap/cmd/internal/profiling"
+	"talap/cmd/internal/ops"
 	"talap/portal/config"
 	"talap/portal/ident"
 	"talap/portal/objectstore"
@@ -123,11 +125,13 @@ func serve(ctx context.Context, cfg config.Config, db *storage.DB) error {
 	inspector := asynq.NewInspector(worker.RedisOpt(cfg))
 	defer inspector.Close()
 
-	app, err := web.New(web.Deps{Config: cfg, DB: db, Redis: rdb, Store: store, Inspector: inspector, Log: log})
+	metrics := prometheus.NewRegistry()
+	app, err := web.New(web.Deps{Config: cfg, DB: db, Redis: rdb, Store: store, Inspector: inspector, Log: log, Metrics: metrics})
 	if err != nil {
 		return err
 	}
-	profiling.Serve(cfg.PprofAddr, log)
+	ops.Serve("pprof", cfg.PprofAddr, ops.Pprof(), log)
+	ops.Serve("metrics", cfg.MetricsAddr, promhttp.HandlerFor(metrics, promhttp.HandlerOpts{}), log)
 	go func() { _, _ = web.ReissueLegacyReceipts(ctx, cfg, db, log) }() // version 1 receipts: logs its own outcome
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.HTTPAddr) }()

@@ -9,7 +9,7 @@ import (
 	"syscall"
 	"time"
 
-	"talap/cmd/internal/profiling"
+	"talap/cmd/internal/ops"
 	"talap/portal/config"
 	"talap/portal/objectstore"
 	"talap/portal/storage"
@@ -49,6 +49,6 @@ func run(ctx context.Context, cfg config.Config, args []string) error {
 	if err != nil {
 		return fmt.Errorf("TALAP_S3_ENDPOINT: %w", err)
 	}
-	profiling.Serve(cfg.PprofAddr, log)
+	ops.Serve("pprof", cfg.PprofAddr, ops.Pprof(), log)
 	return worker.Run(ctx, cfg, db, store, log)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"talap/portal/config"
 	"talap/portal/ident"
 )
 
@@ -21,9 +22,11 @@ const (
 	realmFile   = "../../infra/keycloak/talap-realm.json"
 )
 
-// secrets are the variables the stack refuses to start without. The values only exist here, so
-// finding one in the loaded project proves it came from the environment.
+// secrets are the variables the stack refuses to start without (the secrets, and the public URL,
+// which production requires to be https). The values only exist here, so finding one in the
+// loaded project proves it came from the environment.
 var secrets = map[string]string{
+	"TALAP_BASE_URL":           "https://talap.test.example",
 	"POSTGRES_PASSWORD":        "test-postgres-password",
 	"MINIO_ROOT_PASSWORD":      "test-minio-password",
 	"KEYCLOAK_ADMIN_PASSWORD":  "test-keycloak-admin-password",
@@ -186,6 +189,17 @@ func TestComposeAppsGetTheConfigurationTheyRead(t *testing.T) {
 			if env(t, s, name) == "" {
 				t.Errorf("%s: %s is empty", app, name)
 			}
+		}
+	}
+	for _, app := range []string{"portal", "worker"} {
+		s := service(t, p, app)
+		if _, err := config.LoadFrom(func(name string) string {
+			if v := s.Environment[name]; v != nil {
+				return *v
+			}
+			return ""
+		}); err != nil {
+			t.Errorf("%s would refuse to start: %v", app, err)
 		}
 	}
 	if got, want := env(t, service(t, p, "portal"), "TALAP_S3_ACCESS_KEY"), env(t, service(t, p, "minio"), "MINIO_ROOT_USER"); got != want {

@@ -102,7 +102,7 @@ func start(t *testing.T) *harness {
 
 	cfg := env.Config
 	// One browser signs in many times from one address.
-	cfg.RateLogin, cfg.RateAPI = 100000, 100000
+	cfg.RateLogin, cfg.RateLoginPerson, cfg.RateAPI = 100000, 100000, 100000
 	cfg.OutboxInterval = 200 * time.Millisecond
 
 	portalLn := listen(t)

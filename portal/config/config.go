@@ -106,6 +106,10 @@ func (e *Error) Error() string { return fmt.Sprintf("config: %s %s", e.Var, e.Pr
 // Load reads the configuration from the environment.
 func Load() (Config, error) { return load(os.Getenv) }
 
+// LoadFrom reads the configuration from getenv instead of the process environment (to check a
+// deployment's settings, e.g. docker-compose.yml's).
+func LoadFrom(getenv func(string) string) (Config, error) { return load(getenv) }
+
 func load(getenv func(string) string) (Config, error) {
 	r := reader{getenv: getenv}
 	c := Config{

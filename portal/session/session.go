@@ -34,7 +34,11 @@ type PreLogin struct {
 	Verifier string `json:"verifier"`
 	ReturnTo string `json:"return_to"`
 	Lang     string `json:"lang"`
+	Browser  string `json:"browser"` // SHA-256 of the pre-login cookie of the browser that started sign-in
 }
+
+// PreLoginTTL is how long a started sign-in may take.
+const PreLoginTTL = 10 * time.Minute
 
 // Store keeps sessions with an idle and an absolute timeout.
 type Store struct {
@@ -122,13 +126,13 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	return s.rdb.Del(ctx, key("session", id)).Err()
 }
 
-// SavePreLogin stores a pre-login record under its state for ten minutes.
+// SavePreLogin stores a pre-login record under its state for PreLoginTTL.
 func (s *Store) SavePreLogin(ctx context.Context, state string, p PreLogin) error {
 	b, err := json.Marshal(p)
 	if err != nil {
 		return err
 	}
-	return s.rdb.Set(ctx, key("prelogin", state), b, 10*time.Minute).Err()
+	return s.rdb.Set(ctx, key("prelogin", state), b, PreLoginTTL).Err()
 }
 
 // TakePreLogin returns and removes the record for state: a state works once.

@@ -19,6 +19,20 @@ var ErrConflict = errors.New("conflict with the claim's current status")
 // ErrTooLarge is returned when a document would take a claim over its total size limit.
 var ErrTooLarge = errors.New("claim documents over the size limit")
 
+// QuotaError is returned when a change would take a person or a claim over a configured count.
+type QuotaError struct {
+	What  string // drafts | documents | responses
+	Limit int
+}
+
+func (e *QuotaError) Error() string { return fmt.Sprintf("quota: at most %d %s", e.Limit, e.What) }
+
+// DocumentLimits bound what one claim may carry.
+type DocumentLimits struct {
+	Bytes int64 // all documents together
+	Count int
+}
+
 // IncompleteError lists what a claim lacks to be submitted.
 type IncompleteError struct{ Missing claim.FieldErrors }
 
@@ -191,9 +205,19 @@ func (db *DB) ClaimStamp(ctx context.Context, id string) (ClaimStamp, error) {
 }
 
 // CreateDraft starts a claim in status draft.
-func (db *DB) CreateDraft(ctx context.Context, claimantIIN string, d claim.Draft) (claim.Claim, error) {
+// A person may hold at most maxDrafts drafts; creating drafts for one person is serialised by an
+// advisory lock on the IIN, so concurrent requests cannot overshoot.
+func (db *DB) CreateDraft(ctx context.Context, claimantIIN string, d claim.Draft, maxDrafts int) (claim.Claim, error) {
 	var c claim.Claim
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var drafts int
+		if err := tx.QueryRow(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('talap.drafts:' || $1, 0)),
+			(SELECT count(*) FROM claims WHERE claimant_iin = $1 AND status = 'draft')`, claimantIIN).Scan(nil, &drafts); err != nil {
+			return fmt.Errorf("count drafts: %w", err)
+		}
+		if drafts >= maxDrafts {
+			return &QuotaError{What: "drafts", Limit: maxDrafts}
+		}
 		var id string
 		if err := tx.QueryRow(ctx, `INSERT INTO claims (claimant_iin) VALUES ($1) RETURNING id::text`, claimantIIN).Scan(&id); err != nil {
 			return fmt.Errorf("create draft: %w", err)
@@ -341,17 +365,22 @@ func (db *DB) DocumentsSize(ctx context.Context, claimID string) (int64, error) 
 
 // AddDocument records an uploaded document on an editable claim of the uploader's, keeping the
 // claim's total within perClaim bytes.
-func (db *DB) AddDocument(ctx context.Context, claimID, claimantIIN string, d claim.Document, perClaim int64) (claim.Document, error) {
+func (db *DB) AddDocument(ctx context.Context, claimID, claimantIIN string, d claim.Document, limits DocumentLimits) (claim.Document, error) {
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		// editable locks the claim's row, so documents added at the same time are counted in turn.
 		if _, err := editable(ctx, tx, claimID, claimantIIN); err != nil {
 			return err
 		}
 		var total int64
-		if err := tx.QueryRow(ctx, `SELECT coalesce(sum(size), 0) FROM documents WHERE claim_id = $1 AND response_id IS NULL`, claimID).Scan(&total); err != nil {
+		var count int
+		if err := tx.QueryRow(ctx, `SELECT coalesce(sum(size), 0), count(*) FROM documents WHERE claim_id = $1 AND response_id IS NULL`, claimID).Scan(&total, &count); err != nil {
 			return err
 		}
-		if total+d.Size > perClaim {
+		if total+d.Size > limits.Bytes {
 			return ErrTooLarge
+		}
+		if count >= limits.Count {
+			return &QuotaError{What: "documents", Limit: limits.Count}
 		}
 		err := tx.QueryRow(ctx, `INSERT INTO documents (id, claim_id, kind, name, size, content_type, sha256, object_key, version_id, uploaded_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING created_at`,

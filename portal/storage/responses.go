@@ -10,8 +10,9 @@ import (
 )
 
 // AddResponse records the respondent's response with its documents (already in storage), flags it
-// late when it comes after the due date, and tells the claimant. The claim must be with a court.
-func (db *DB) AddResponse(ctx context.Context, claimID, bodyBIN, actor, text string, docs []claim.Document, late func(claim.Claim) bool) (claim.Response, error) {
+// late when it comes after the due date, and tells the claimant. The claim must be with a court,
+// and the body may have filed at most maxResponses to it.
+func (db *DB) AddResponse(ctx context.Context, claimID, bodyBIN, actor, text string, docs []claim.Document, maxResponses int, late func(claim.Claim) bool) (claim.Response, error) {
 	var r claim.Response
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		c, err := loadClaim(ctx, tx, claimID, true)
@@ -25,6 +26,13 @@ func (db *DB) AddResponse(ctx context.Context, claimID, bodyBIN, actor, text str
 		case claim.StatusRouted, claim.StatusRegistered, claim.StatusLeftWithoutMotion:
 		default:
 			return ErrConflict
+		}
+		var responses int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM responses WHERE claim_id = $1 AND body_bin = $2`, claimID, bodyBIN).Scan(&responses); err != nil {
+			return err
+		}
+		if responses >= maxResponses {
+			return &QuotaError{What: "responses", Limit: maxResponses}
 		}
 		r = claim.Response{BodyBIN: bodyBIN, Text: text, Late: late(c), SubmittedBy: actor, Documents: []claim.Document{}}
 		err = tx.QueryRow(ctx, `INSERT INTO responses (claim_id, body_bin, text, submitted_by, late) VALUES ($1, $2, $3, $4, $5)

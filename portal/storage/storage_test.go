@@ -26,7 +26,7 @@ func draft(t *testing.T, db *storage.DB) string {
 	if err != nil || len(bodies) == 0 {
 		t.Fatalf("no seeded body: %v", err)
 	}
-	created, err := db.CreateDraft(context.Background(), citizen, claim.Draft{Category: "housing", Kind: "challenge", RespondentBIN: bodies[0].BIN, Subject: "eviction order"})
+	created, err := db.CreateDraft(context.Background(), citizen, claim.Draft{Category: "housing", Kind: "challenge", RespondentBIN: bodies[0].BIN, Subject: "eviction order"}, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestConcurrentWritersAndSealersMakeOneChain(t *testing.T) {
 			}
 			bodies, err := db.SearchBodies(ctx, "", 1)
 			if err == nil {
-				_, err = db.CreateDraft(ctx, citizen, claim.Draft{Category: "tax", Kind: "challenge", RespondentBIN: bodies[0].BIN})
+				_, err = db.CreateDraft(ctx, citizen, claim.Draft{Category: "tax", Kind: "challenge", RespondentBIN: bodies[0].BIN}, 1000)
 			}
 			errs <- err
 		}()
@@ -302,7 +302,7 @@ func TestLockedClaimReadSeesDocumentsChangedWhileItWaited(t *testing.T) {
 	ctx := context.Background()
 	id := draft(t, db)
 	doc, err := db.AddDocument(ctx, id, citizen, claim.Document{ID: uuid.NewString(), Kind: "evidence", Name: "a.pdf", Size: 10,
-		ContentType: "application/pdf", SHA256: strings.Repeat("a", 64), Key: "claims/" + id + "/a", VersionID: "v1"}, 1<<20)
+		ContentType: "application/pdf", SHA256: strings.Repeat("a", 64), Key: "claims/" + id + "/a", VersionID: "v1"}, storage.DocumentLimits{Bytes: 1 << 20, Count: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"net/url"
@@ -55,10 +56,31 @@ func (s *Server) oauth2Config(p *oidc.Provider) *oauth2.Config {
 	}
 }
 
-// safeReturn keeps only local paths, so sign-in cannot be used to send people elsewhere.
+// safeReturn keeps only local paths, so sign-in cannot be used to send people elsewhere. It takes
+// printable ASCII only (browsers drop tabs and newlines and read backslashes as slashes, which turns
+// "/\t/evil.example" into "//evil.example"; a local path needs nothing else, since browsers
+// percent-encode the rest), and only what url.Parse reads as a bare path: no scheme, no host, no
+// user, and a path with no backslash, no empty segment and no dot segment once decoded.
 func safeReturn(to string) string {
-	if to == "" || !strings.HasPrefix(to, "/") || strings.HasPrefix(to, "//") || strings.HasPrefix(to, "/\\") || strings.ContainsAny(to, "\r\n") {
-		return "/claims"
+	const home = "/claims"
+	if to == "" || len(to) > 2048 || to[0] != '/' {
+		return home
+	}
+	for i := 0; i < len(to); i++ {
+		if b := to[i]; b < 0x21 || b > 0x7e || b == '\\' {
+			return home
+		}
+	}
+	u, err := url.Parse(to)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(to, "//") || strings.ContainsAny(u.Path, "\\\x00\t\r\n") {
+		return home
+	}
+	// "/.//evil.example" is "//evil.example" once a browser or a proxy normalises it.
+	for _, seg := range strings.Split(u.Path[1:], "/") {
+		if seg == "." || seg == ".." || (seg == "" && len(u.Path) > 1) {
+			return home
+		}
 	}
 	return to
 }
@@ -66,7 +88,7 @@ func safeReturn(to string) string {
 // login sends the person to the provider with state, nonce and a PKCE S256 challenge, remembering
 // all three server-side for ten minutes.
 func (s *Server) login(c *fiber.Ctx) error {
-	if err := s.rateLimit(c, "login:"+c.IP(), s.Config.RateLogin); err != nil {
+	if err := s.rateLimit(c, "login:"+s.clientIP(c), s.Config.RateLogin); err != nil {
 		return err
 	}
 	p, _, err := s.oidc(c.UserContext())
@@ -75,7 +97,9 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return s.authFailure(c, fiber.StatusServiceUnavailable, "auth.unavailable")
 	}
 	state, nonce, verifier := session.Token(), session.Token(), oauth2.GenerateVerifier()
-	if err := s.sessions.SavePreLogin(c.UserContext(), state, session.PreLogin{Nonce: nonce, Verifier: verifier, ReturnTo: safeReturn(c.Query("return_to")), Lang: langOf(c)}); err != nil {
+	browser := s.loginBrowser(c)
+	if err := s.sessions.SavePreLogin(c.UserContext(), state, session.PreLogin{Nonce: nonce, Verifier: verifier, ReturnTo: safeReturn(c.Query("return_to")), Lang: langOf(c),
+		Browser: hashToken(browser)}); err != nil {
 		return err
 	}
 	opts := []oauth2.AuthCodeOption{oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier), oauth2.SetAuthURLParam("ui_locales", langOf(c))}
@@ -89,7 +113,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 // with the PKCE verifier, and the ID token's signature, issuer, audience, expiry and nonce are
 // checked, as is the IIN's check digit. Only then is a new session created.
 func (s *Server) callback(c *fiber.Ctx) error {
-	if err := s.rateLimit(c, "login:"+c.IP(), s.Config.RateLogin); err != nil {
+	if err := s.rateLimit(c, "login:"+s.clientIP(c), s.Config.RateLogin); err != nil {
 		return err
 	}
 	ctx := c.UserContext()
@@ -99,6 +123,12 @@ func (s *Server) callback(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		return err
+	}
+	// Login CSRF: the state must come back to the browser that asked for it. A callback URL made
+	// by someone else's sign-in, opened here, would otherwise sign this browser in as them.
+	if subtle.ConstantTimeCompare([]byte(hashToken(c.Cookies(preLoginCookie))), []byte(pre.Browser)) != 1 {
+		s.Log.Info("sign-in refused: finished in another browser", "request_id", c.Locals(ctxRequestID))
+		return s.authFailure(c, fiber.StatusBadRequest, "auth.other_browser")
 	}
 	if pre.Lang != "" {
 		c.Locals(ctxLang, pre.Lang)
@@ -138,6 +168,11 @@ func (s *Server) callback(c *fiber.Ctx) error {
 		s.Log.Info("ID token refused: IIN invalid", "request_id", c.Locals(ctxRequestID), "reason", err.Error())
 		return s.authFailure(c, fiber.StatusUnauthorized, "auth.bad_iin")
 	}
+	// Per person, strictly: the per-address limit is generous, since an office or a mobile
+	// network puts many people behind one address.
+	if err := s.rateLimit(c, "login-person:"+iin, s.Config.RateLoginPerson); err != nil {
+		return err
+	}
 	if name == "" {
 		name = iin
 	}
@@ -153,6 +188,7 @@ func (s *Server) callback(c *fiber.Ctx) error {
 		return err
 	}
 	s.setSessionCookie(c, id)
+	s.clearCookie(c, preLoginCookie, "/auth")
 	s.Log.Info("signed in", "request_id", c.Locals(ctxRequestID))
 	return c.Redirect(safeReturn(pre.ReturnTo), fiber.StatusSeeOther)
 }
@@ -198,8 +234,29 @@ func (s *Server) setSessionCookie(c *fiber.Ctx, id string) {
 	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: id, Path: "/", HTTPOnly: true, Secure: s.secureCookies(), SameSite: "Lax"})
 }
 
-func (s *Server) clearSessionCookie(c *fiber.Ctx) {
-	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: "", Path: "/", HTTPOnly: true, Secure: s.secureCookies(), SameSite: "Lax", MaxAge: -1, Expires: time.Unix(1, 0)})
+func (s *Server) clearSessionCookie(c *fiber.Ctx) { s.clearCookie(c, sessionCookie, "/") }
+
+func (s *Server) clearCookie(c *fiber.Ctx, name, path string) {
+	c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: path, HTTPOnly: true, Secure: s.secureCookies(), SameSite: "Lax", MaxAge: -1, Expires: time.Unix(1, 0)})
+}
+
+// preLoginCookie ties a sign-in's state to the browser that started it (see callback).
+const preLoginCookie = "talap_login"
+
+// loginBrowser returns this browser's pre-login secret, made at its first sign-in attempt and kept
+// for the ten minutes a state lives, so sign-ins started in two tabs both finish. Only its hash is
+// stored with the state. SameSite=Lax: the provider's redirect back is a top-level GET, which
+// carries it.
+func (s *Server) loginBrowser(c *fiber.Ctx) string {
+	v := c.Cookies(preLoginCookie)
+	if len(v) != 43 {
+		v = session.Token()
+	} else {
+		v = strings.Clone(v)
+	}
+	c.Cookie(&fiber.Cookie{Name: preLoginCookie, Value: v, Path: "/auth", MaxAge: int(session.PreLoginTTL.Seconds()), HTTPOnly: true,
+		Secure: s.secureCookies(), SameSite: "Lax"})
+	return v
 }
 
 // authFailure shows a clear page in the person's language (or JSON for programs); no session is made.
@@ -229,7 +286,7 @@ func (s *Server) rateLimit(c *fiber.Ctx, key string, limit int) error {
 
 // apiRateLimit limits API calls per person (or token), and per IP for anonymous callers.
 func (s *Server) apiRateLimit(c *fiber.Ctx) error {
-	key := "api-ip:" + c.IP()
+	key := "api-ip:" + s.clientIP(c)
 	if p := principalOf(c); p != nil {
 		key = "api:" + p.IIN
 	}

@@ -84,6 +84,11 @@ func withSimulator(t *testing.T) portal {
 // land on the page after it.
 func browser(t *testing.T) *http.Client {
 	jar, _ := cookiejar.New(nil)
+	return browserWith(jar)
+}
+
+// browserWith is a browser holding the cookies in jar.
+func browserWith(jar http.CookieJar) *http.Client {
 	return &http.Client{Jar: jar, Timeout: 10 * time.Second, CheckRedirect: func(req *http.Request, via []*http.Request) error {
 		if via[len(via)-1].URL.Path == "/auth/callback" {
 			return http.ErrUseLastResponse
@@ -289,8 +294,9 @@ func TestForgedAndReusedStateAndReplayedCodeAreRefused(t *testing.T) {
 	if callback == "" {
 		t.Fatal("no callback captured")
 	}
+	// The callback is finished in the browser that started sign-in (it holds the pre-login cookie).
 	get := func(u string) int {
-		resp, err := browser(t).Get(u)
+		resp, err := browserWith(jar).Get(u)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -310,17 +316,26 @@ func TestForgedAndReusedStateAndReplayedCodeAreRefused(t *testing.T) {
 	}
 	// A fresh, genuine state with the old code: the provider refuses the used code.
 	fresh := startLogin(t, p, who.IIN)
-	if got := get(p.URL + "/auth/callback?state=" + url.QueryEscape(fresh.state) + "&code=" + url.QueryEscape(code)); got != 401 {
-		t.Errorf("replayed code = %d, want 401", got)
+	resp, err = browserWith(fresh.jar).Get(p.URL + "/auth/callback?state=" + url.QueryEscape(fresh.state) + "&code=" + url.QueryEscape(code))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Errorf("replayed code = %d, want 401", resp.StatusCode)
 	}
 }
 
-type login struct{ state, nonce string }
+type login struct {
+	state, nonce string
+	jar          http.CookieJar // the browser that started it
+}
 
 // startLogin asks the portal to begin sign-in and reads state and nonce from the redirect to the provider.
 func startLogin(t *testing.T, p portal, hint string) login {
 	t.Helper()
-	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := c.Get(p.URL + "/auth/login?login_hint=" + hint)
 	if err != nil {
 		t.Fatal(err)
@@ -334,7 +349,7 @@ func startLogin(t *testing.T, p portal, hint string) login {
 	if q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" || q.Get("nonce") == "" || q.Get("login_hint") != hint {
 		t.Fatalf("authorize request lacks PKCE S256, nonce or login_hint: %s", loc)
 	}
-	return login{state: q.Get("state"), nonce: q.Get("nonce")}
+	return login{state: q.Get("state"), nonce: q.Get("nonce"), jar: jar}
 }
 
 // fakeOP is a provider that answers the token request with whatever ID token a test crafts.
@@ -434,7 +449,7 @@ func TestIDTokenAttacksAreRefused(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			l := startLogin(t, p, goodIIN)
 			op.nonce, op.token = l.nonce, tt.token
-			c := browser(t)
+			c := browserWith(l.jar)
 			resp, err := c.Get(p.URL + "/auth/callback?code=any&state=" + url.QueryEscape(l.state))
 			if err != nil {
 				t.Fatal(err)

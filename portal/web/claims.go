@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
 
 	"talap/infra/seed"
 	"talap/portal/audit"
@@ -114,7 +115,7 @@ func (s *Server) CreateDraft(ctx context.Context, p *Principal, body []byte) (cl
 	if err != nil {
 		return claim.Claim{}, err
 	}
-	return s.DB.CreateDraft(ctx, p.IIN, d)
+	return s.DB.CreateDraft(ctx, p.IIN, d, s.Config.MaxDrafts)
 }
 
 // UpdateDraft changes a claim's answers with those given as JSON (fields absent stay as they are).
@@ -211,6 +212,7 @@ func humanSize(n int64) string {
 func (s *Server) claimError(c *fiber.Ctx, err error) error {
 	var fe claim.FieldErrors
 	var inc *storage.IncompleteError
+	var quota *storage.QuotaError
 	l := langOf(c)
 	switch {
 	case errors.As(err, &fe):
@@ -225,6 +227,8 @@ func (s *Server) claimError(c *fiber.Ctx, err error) error {
 		return &Error{Status: fiber.StatusConflict, Code: "conflict", Message: s.tr.T(l, "api.conflict")}
 	case errors.Is(err, storage.ErrTooLarge):
 		return s.tooLarge(c, s.Config.ClaimDocsMax)
+	case errors.As(err, &quota):
+		return &Error{Status: fiber.StatusConflict, Code: "quota_exceeded", Message: s.tr.T(l, "api.quota_"+quota.What, "Limit", quota.Limit)}
 	}
 	return err
 }
@@ -377,7 +381,7 @@ func (s *Server) apiListClaims(c *fiber.Ctx) error {
 	}
 	after, err := decodeCursor(c.Query("cursor"))
 	if err != nil {
-		return &Error{Status: fiber.StatusUnprocessableEntity, Code: "invalid", Message: s.tr.T(langOf(c), "api.invalid"), Fields: map[string]string{"cursor": "invalid"}}
+		return s.badCursor(c)
 	}
 	list, err := s.DB.ClaimsOf(c.UserContext(), principalOf(c).IIN, after, limit+1)
 	if err != nil {
@@ -415,10 +419,19 @@ func decodeCursor(s string) (*storage.Cursor, error) {
 		return nil, errors.New("bad cursor")
 	}
 	t, err := time.Parse(time.RFC3339Nano, at)
-	if err != nil || len(id) != 36 {
+	if err != nil {
 		return nil, errors.New("bad cursor")
 	}
-	return &storage.Cursor{At: t, ID: id}, nil
+	u, err := uuid.Parse(id)
+	if err != nil {
+		return nil, errors.New("bad cursor")
+	}
+	return &storage.Cursor{At: t, ID: u.String()}, nil
+}
+
+// badCursor answers a list request whose cursor this portal did not give out: 400, not a query error.
+func (s *Server) badCursor(c *fiber.Ctx) error {
+	return &Error{Status: fiber.StatusBadRequest, Code: "bad_cursor", Message: s.tr.T(langOf(c), "api.bad_cursor"), Fields: map[string]string{"cursor": "invalid"}}
 }
 
 // claimJSON is a claim as the API shows it, texts in the caller's language.

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -706,7 +707,11 @@ func TestListMyClaimsNewestFirstWithCursor(t *testing.T) {
 		wantError(t, resp, body, 422, "invalid", "limit")
 	}
 	resp, body = a.do(http.MethodGet, "/api/v1/claims?cursor=garbage!", nil)
-	wantError(t, resp, body, 422, "invalid", "cursor")
+	wantError(t, resp, body, 400, "bad_cursor", "cursor")
+	// Well-formed base64 of a time and 36 characters that are not a uuid: refused, not a query error.
+	forged := base64.RawURLEncoding.EncodeToString([]byte(time.Now().UTC().Format(time.RFC3339Nano) + "|" + strings.Repeat("z", 36)))
+	resp, body = a.do(http.MethodGet, "/api/v1/claims?cursor="+forged, nil)
+	wantError(t, resp, body, 400, "bad_cursor", "cursor")
 }
 
 // ---- Bad input ---------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -46,6 +45,10 @@ func (s *Server) UploadDocuments(c *fiber.Ctx, p *Principal, claimID string) (_ 
 	if !cl.Status.Editable() {
 		return nil, storage.ErrConflict
 	}
+	// Refuse before reading when the claim already holds as many documents as it may.
+	if len(cl.Documents) >= s.Config.MaxClaimDocuments {
+		return nil, &storage.QuotaError{What: "documents", Limit: s.Config.MaxClaimDocuments}
+	}
 	used := int64(0)
 	for _, d := range cl.Documents {
 		used += d.Size
@@ -81,7 +84,8 @@ func (s *Server) UploadDocuments(c *fiber.Ctx, p *Principal, claimID string) (_ 
 	var docs []claim.Document
 	for _, st := range stored {
 		d, err := s.DB.AddDocument(ctx, claimID, p.IIN, claim.Document{ID: st.ID, Kind: kind, Name: st.Name, Size: st.Size,
-			ContentType: st.ContentType, SHA256: st.SHA256, Key: st.Key, VersionID: st.VersionID}, limits.PerClaim)
+			ContentType: st.ContentType, SHA256: st.SHA256, Key: st.Key, VersionID: st.VersionID},
+			storage.DocumentLimits{Bytes: limits.PerClaim, Count: s.Config.MaxClaimDocuments})
 		if err != nil {
 			cleanup()
 			return nil, err
@@ -99,10 +103,7 @@ func (s *Server) receiveMultipart(c *fiber.Ctx, claimID string, perDoc, budget i
 	if err != nil || mediaType != fiber.MIMEMultipartForm || params["boundary"] == "" {
 		return nil, &Error{Status: fiber.StatusUnsupportedMediaType, Code: "multipart_required", Message: s.tr.T(langOf(c), "api.multipart_required")}
 	}
-	body := c.Context().RequestBodyStream()
-	if body == nil {
-		body = bytes.NewReader(c.Body())
-	}
+	body := requestBody(c)
 	mr := multipart.NewReader(body, params["boundary"])
 	var stored []document.Stored
 	fail := func(err error) ([]document.Stored, error) {
@@ -123,6 +124,10 @@ func (s *Server) receiveMultipart(c *fiber.Ctx, claimID string, perDoc, budget i
 			return fail(&Error{Status: fiber.StatusBadRequest, Code: "bad_multipart", Message: s.tr.T(langOf(c), "api.bad_multipart")})
 		}
 		name := part.FormName()
+		if name == "_csrf" { // checked by the csrf middleware
+			_, _ = io.Copy(io.Discard, part)
+			continue
+		}
 		if dst, ok := fields[name]; ok {
 			b, err := io.ReadAll(io.LimitReader(part, claim.MaxText*4+1))
 			if err != nil {

@@ -1057,9 +1057,9 @@ func (s *Server) documentsData(c *fiber.Ctx, cl claim.Claim, data fiber.Map) {
 	data["DocKinds"], data["UploadKind"] = opts, kind
 	data["CanRemove"] = cl.Status == claim.StatusDraft
 	data["DocLimit"], data["ClaimLimit"] = s.formSize(l, s.Config.DocumentMax), s.formSize(l, s.Config.ClaimDocsMax)
-	data["UploadAction"] = "/claims/" + cl.ID + "/documents?_csrf=" + principalOf(c).CSRF
+	data["UploadAction"] = "/claims/" + cl.ID + "/documents"
 	if formFrom(c) == "check" {
-		data["UploadAction"] = data["UploadAction"].(string) + "&from=check"
+		data["UploadAction"] = data["UploadAction"].(string) + "?from=check"
 	}
 	data["UploadAPI"] = "/api/v1/claims/" + cl.ID + "/documents"
 }

@@ -85,11 +85,12 @@ func (u *formUser) post(path string, vals url.Values) (*http.Response, string) {
 	return u.do(req)
 }
 
-// upload sends the no-JavaScript upload form: multipart, the token in the action's query.
+// upload sends the no-JavaScript upload form: multipart, the token its first field.
 func (u *formUser) upload(claimID, kind, name string, data []byte) (*http.Response, string) {
 	u.t.Helper()
 	var b bytes.Buffer
 	w := multipart.NewWriter(&b)
+	_ = w.WriteField("_csrf", u.csrf)
 	_ = w.WriteField("kind", kind)
 	fw, err := w.CreateFormFile("file", name)
 	if err != nil {
@@ -97,7 +98,7 @@ func (u *formUser) upload(claimID, kind, name string, data []byte) (*http.Respon
 	}
 	_, _ = fw.Write(data)
 	_ = w.Close()
-	req, err := http.NewRequest(http.MethodPost, u.p.URL+"/claims/"+claimID+"/documents?_csrf="+url.QueryEscape(u.csrf), &b)
+	req, err := http.NewRequest(http.MethodPost, u.p.URL+"/claims/"+claimID+"/documents", &b)
 	if err != nil {
 		u.t.Fatal(err)
 	}

@@ -5,11 +5,13 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 
 	"talap/portal/lang"
 )
@@ -58,12 +60,18 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 		}
 	}
 	status := c.Response().StatusCode()
+	// The route's path belongs to the router; the method is fiber's view of the request buffer,
+	// reused by the next request, so the metric (which keeps its labels) gets a copy.
 	route := c.Route().Path
-	s.metrics.observe(c.Method(), route, status, time.Since(start))
+	s.metrics.observe(utils.CopyString(c.Method()), route, status, time.Since(start))
 	if c.Path() == "/healthz" || c.Path() == "/metrics" {
 		return nil
 	}
-	s.Log.Info("request", "request_id", c.Locals(ctxRequestID), "method", c.Method(), "path", c.Path(),
+	path := c.Path()
+	if route == "/verify/:number" {
+		path = route // the path holds a receipt's verification token
+	}
+	s.Log.Info("request", "request_id", c.Locals(ctxRequestID), "method", c.Method(), "path", path,
 		"route", route, "status", status, "duration_ms", time.Since(start).Milliseconds())
 	return nil
 }
@@ -129,8 +137,12 @@ func (s *Server) render(c *fiber.Ctx, page string, data fiber.Map) error {
 	return c.Send(buf.Bytes())
 }
 
-// securityHeaders keep pages from being framed or sniffed and limit what the browser may load.
+// securityHeaders keep pages from being framed or sniffed and limit what the browser may load. In
+// production (always https) browsers are told to use nothing but https for a year.
 func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	if s.Config.Production() {
+		c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000; includeSubDomains")
+	}
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("X-Frame-Options", "DENY")
 	c.Set("Referrer-Policy", "same-origin")
@@ -141,4 +153,56 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	}
 	c.Set("Content-Security-Policy", csp)
 	return c.Next()
+}
+
+// clientIP is the address a request comes from, for rate limits. Behind trusted reverse proxies
+// (TALAP_TRUSTED_PROXIES, checked by fiber against the connection's peer) it is the right-most
+// address in the proxy header that is not itself a trusted proxy: the left part of
+// X-Forwarded-For is whatever the client chose to send. Otherwise it is the peer.
+func (s *Server) clientIP(c *fiber.Ctx) string {
+	peer := c.Context().RemoteIP()
+	if len(s.proxies) == 0 || !c.IsProxyTrusted() {
+		return peer.String()
+	}
+	hops := strings.Split(c.Get(s.Config.ProxyHeader), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		ip := net.ParseIP(strings.TrimSpace(hops[i]))
+		if ip == nil {
+			break
+		}
+		if !s.trustedProxy(ip) {
+			return ip.String()
+		}
+	}
+	return peer.String()
+}
+
+func (s *Server) trustedProxy(ip net.IP) bool {
+	for _, n := range s.proxies {
+		if n.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseProxies reads TALAP_TRUSTED_PROXIES: addresses (taken as single-host ranges) and CIDRs.
+func parseProxies(list []string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, p := range list {
+		if ip := net.ParseIP(p); ip != nil {
+			bits := 8 * len(ip.To16())
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(p)
+		if err != nil {
+			return nil, fmt.Errorf("TALAP_TRUSTED_PROXIES: %q is neither an address nor a CIDR range", p)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

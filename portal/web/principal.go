@@ -1,10 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
 	"net/url"
 	"strings"
 
@@ -18,6 +22,7 @@ import (
 const (
 	sessionCookie = "talap_session"
 	ctxPrincipal  = "principal"
+	ctxBody       = "body" // the request body stream, when middleware has read its start
 )
 
 // Principal is who is calling: a signed-in person (with the roles their memberships give) or an
@@ -133,9 +138,11 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// csrf refuses unsafe requests made with a session cookie unless they carry the session's token,
-// in the X-CSRF-Token header or the _csrf form field. Token callers need none: browsers do not
-// send their Authorization header by themselves.
+// csrf refuses unsafe requests made with a session cookie unless they carry the session's token:
+// in the X-CSRF-Token header, the _csrf field of a urlencoded form, or the first part of a
+// multipart form (the no-JavaScript upload forms put it before the file). Never from the query
+// string, where it would end up in logs, history and Referer headers. Token callers need none:
+// browsers do not send their Authorization header by themselves.
 func (s *Server) csrf(c *fiber.Ctx) error {
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
@@ -146,16 +153,54 @@ func (s *Server) csrf(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	sent := c.Get("X-CSRF-Token")
-	if sent == "" && !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEMultipartForm) {
-		sent = c.FormValue("_csrf")
-	}
 	if sent == "" {
-		sent = c.Query("_csrf")
+		switch ct := c.Get(fiber.HeaderContentType); {
+		case strings.HasPrefix(ct, fiber.MIMEApplicationForm):
+			sent = string(c.Request().PostArgs().Peek("_csrf"))
+		case strings.HasPrefix(ct, fiber.MIMEMultipartForm):
+			sent = s.csrfFromMultipart(c)
+		}
 	}
 	if subtle.ConstantTimeCompare([]byte(sent), []byte(p.CSRF)) != 1 {
+		c.Context().SetConnectionClose() // the body may be left unread
 		return &Error{Status: fiber.StatusForbidden, Code: "csrf", Message: s.tr.T(langOf(c), "api.csrf")}
 	}
 	return c.Next()
+}
+
+// csrfPrefix is how much of a multipart body is read to find a leading _csrf field.
+const csrfPrefix = 4 << 10
+
+// csrfFromMultipart reads the first part of a streamed multipart body and returns it when it is
+// the _csrf field. The bytes read are put back in front of the stream (requestBody), so the
+// handler sees the whole body; nothing else is read ahead.
+func (s *Server) csrfFromMultipart(c *fiber.Ctx) string {
+	_, params, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	if err != nil || params["boundary"] == "" {
+		return ""
+	}
+	body := requestBody(c)
+	var seen bytes.Buffer
+	mr := multipart.NewReader(io.TeeReader(io.LimitReader(body, csrfPrefix), &seen), params["boundary"])
+	token := ""
+	if part, err := mr.NextPart(); err == nil && part.FormName() == "_csrf" && part.FileName() == "" {
+		if b, err := io.ReadAll(io.LimitReader(part, 128)); err == nil {
+			token = string(b)
+		}
+	}
+	c.Locals(ctxBody, io.MultiReader(&seen, body))
+	return token
+}
+
+// requestBody is the request's body as a stream, including anything middleware read and put back.
+func requestBody(c *fiber.Ctx) io.Reader {
+	if r, ok := c.Locals(ctxBody).(io.Reader); ok {
+		return r
+	}
+	if r := c.Context().RequestBodyStream(); r != nil {
+		return r
+	}
+	return bytes.NewReader(c.Body())
 }
 
 func (s *Server) unauthorized(c *fiber.Ctx) error {

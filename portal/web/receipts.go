@@ -167,7 +167,7 @@ func (s *Server) apiReceipt(c *fiber.Ctx) error {
 // links printed before tokens, by its claim number (the claim's newest receipt); the page never
 // shows the token, so the number does not lead to it. Requests are limited per client address.
 func (s *Server) verifyPage(c *fiber.Ctx) error {
-	if err := s.rateLimit(c, "verify:"+c.IP(), s.Config.RateVerify); err != nil {
+	if err := s.rateLimit(c, "verify:"+s.clientIP(c), s.Config.RateVerify); err != nil {
 		return err
 	}
 	ctx := c.UserContext()

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"runtime/debug"
 	"strconv"
 	"time"
@@ -38,6 +39,9 @@ type Deps struct {
 	Store     *objectstore.Store
 	Inspector *asynq.Inspector
 	Log       *slog.Logger
+	// Metrics is the registry the portal's metrics go to. The binary serves it on the operators'
+	// listener when TALAP_METRICS_ADDR is set; otherwise /metrics serves it. Nil: a registry of its own.
+	Metrics *prometheus.Registry
 }
 
 // Server is the portal.
@@ -50,7 +54,8 @@ type Server struct {
 	limiter  *ratelimit.Limiter
 	rp       relyingParty
 	signer   *receipt.Signer
-	release  string // what claim answers depend on besides the claim: see answerRelease
+	proxies  []*net.IPNet // TALAP_TRUSTED_PROXIES
+	release  string       // what claim answers depend on besides the claim: see answerRelease
 }
 
 // New builds the Fiber app with every route.
@@ -71,7 +76,13 @@ func New(d Deps) (*fiber.App, error) {
 		sessions: session.New(d.Redis, d.Config.SessionIdle, d.Config.SessionAbsolute),
 		// The queue name identifies the deployment; test packages each have their own.
 		limiter: ratelimit.New(d.Redis, d.Config.Queue)}
-	s.metrics = newMetrics(prometheus.NewRegistry(), d)
+	if s.proxies, err = parseProxies(d.Config.TrustedProxies); err != nil {
+		return nil, err
+	}
+	if d.Metrics == nil {
+		d.Metrics = prometheus.NewRegistry()
+	}
+	s.metrics = newMetrics(d.Metrics, d)
 
 	app := fiber.New(fiber.Config{
 		AppName:               "talap",
@@ -85,13 +96,18 @@ func New(d Deps) (*fiber.App, error) {
 		BodyLimit:                    maxJSONBody,
 		ReadTimeout:                  10 * time.Minute,
 		IdleTimeout:                  2 * time.Minute,
-		ProxyHeader:                  "",
+		// Only a peer listed in TALAP_TRUSTED_PROXIES may name the client (see clientIP); with
+		// none listed, every request's client is its connection's peer.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          d.Config.TrustedProxies,
 	})
 	app.Use(s.requestID, s.recover, s.accessLog, s.language, s.securityHeaders)
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
-	app.Get("/metrics", s.metrics.handler())
+	if d.Config.MetricsAddr == "" {
+		app.Get("/metrics", s.metrics.handler())
+	}
 	app.Use("/static", filesystem.New(filesystem.Config{Root: frontend.StaticFS(), MaxAge: 3600}))
 
 	app.Get("/auth/login", s.login)

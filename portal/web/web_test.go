@@ -35,7 +35,9 @@ func deps(t *testing.T) web.Deps {
 	t.Cleanup(func() { insp.Close() })
 	cfg := env.Config
 	// Tests sign in often from one address; the rate-limit test uses a Redis of its own.
-	cfg.RateLogin, cfg.RateAPI = 100000, 100000
+	cfg.RateLogin, cfg.RateLoginPerson, cfg.RateAPI = 100000, 100000, 100000
+	// The package's tests share a few personas, who gather drafts; the quota test sets its own.
+	cfg.MaxDrafts = 100000
 	return web.Deps{Config: cfg, DB: env.DB, Redis: rdb, Store: env.Store, Inspector: insp, Log: quiet}
 }
 

@@ -60,7 +60,7 @@ func (s *Server) SubmitResponse(c *fiber.Ctx, p *Principal, claimID string) (_ c
 		docs[i] = claim.Document{ID: st.ID, Name: st.Name, Size: st.Size, ContentType: st.ContentType, SHA256: st.SHA256, Key: st.Key, VersionID: st.VersionID}
 	}
 	actor := p.IIN
-	r, err := s.DB.AddResponse(ctx, claimID, cl.RespondentBIN, actor, text, docs, func(c claim.Claim) bool {
+	r, err := s.DB.AddResponse(ctx, claimID, cl.RespondentBIN, actor, text, docs, s.Config.MaxResponses, func(c claim.Claim) bool {
 		return c.ResponseDue != nil && time.Now().After(deadline.EndOfDay(c.ResponseDue.Time))
 	})
 	if err != nil {
@@ -239,7 +239,7 @@ func (s *Server) queueParams(c *fiber.Ctx) (storage.QueueFilter, *storage.Cursor
 	}
 	after, err := decodeCursor(c.Query("cursor"))
 	if err != nil {
-		bad["cursor"] = "invalid"
+		return f, nil, 0, s.badCursor(c)
 	}
 	if len(bad) > 0 {
 		return f, nil, 0, &Error{Status: fiber.StatusUnprocessableEntity, Code: "invalid", Message: s.tr.T(langOf(c), "api.invalid"), Fields: bad}

@@ -40,7 +40,7 @@ func fileClaim(t *testing.T, env *testenv.Env, email string) claim.Claim {
 	issued, _ := claim.ParseDate(now.AddDate(0, 0, -5).Format(time.DateOnly))
 	c, err := env.DB.CreateDraft(ctx, citizen, claim.Draft{Category: "tax", Kind: "challenge", RespondentBIN: bodies[0].BIN,
 		Subject: "Tax notice", Grounds: "Wrong.", Demands: "Annul.", ContestedAct: claim.Act{Number: fmt.Sprint(now.UnixNano()), IssuedOn: &issued, ReceivedOn: &issued},
-		Pretrial: claim.Pretrial{ExemptReason: "law_exempts"}, Claimant: claim.Contacts{ResidenceKATO: "711110000", Email: email}, DutyExemption: "disability"})
+		Pretrial: claim.Pretrial{ExemptReason: "law_exempts"}, Claimant: claim.Contacts{ResidenceKATO: "711110000", Email: email}, DutyExemption: "disability"}, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func fileClaim(t *testing.T, env *testenv.Env, email string) claim.Claim {
 		t.Fatal(err)
 	}
 	if _, err := env.DB.AddDocument(ctx, c.ID, citizen, claim.Document{ID: st.ID, Kind: "evidence", Name: st.Name, Size: st.Size,
-		ContentType: st.ContentType, SHA256: st.SHA256, Key: st.Key, VersionID: st.VersionID}, 1<<30); err != nil {
+		ContentType: st.ContentType, SHA256: st.SHA256, Key: st.Key, VersionID: st.VersionID}, storage.DocumentLimits{Bytes: 1 << 30, Count: 100}); err != nil {
 		t.Fatal(err)
 	}
 	c, err = env.DB.Submit(ctx, c.ID, citizen, func(claim.Claim) claim.FieldErrors { return nil })
