@@ -27,8 +27,8 @@ func (db *DB) AddResponse(ctx context.Context, claimID, bodyBIN, actor, text str
 		default:
 			return ErrConflict
 		}
-		var responses int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM responses WHERE claim_id = $1 AND body_bin = $2`, claimID, bodyBIN).Scan(&responses); err != nil {
+		responses, err := responseCount(ctx, tx, claimID, bodyBIN)
+		if err != nil {
 			return err
 		}
 		if responses >= maxResponses {
@@ -56,6 +56,20 @@ func (db *DB) AddResponse(ctx context.Context, claimID, bodyBIN, actor, text str
 		return addOutbox(ctx, tx, TaskNotify, NotifyPayload{ClaimID: claimID, Event: "response"})
 	})
 	return r, err
+}
+
+// ResponseCount is how many responses the body has filed to the claim.
+func (db *DB) ResponseCount(ctx context.Context, claimID, bodyBIN string) (int, error) {
+	if !isUUID(claimID) {
+		return 0, ErrNotFound
+	}
+	return responseCount(ctx, db.Pool, claimID, bodyBIN)
+}
+
+func responseCount(ctx context.Context, q querier, claimID, bodyBIN string) (int, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT count(*) FROM responses WHERE claim_id = $1::uuid AND body_bin = $2`, claimID, bodyBIN).Scan(&n)
+	return n, err
 }
 
 // Responses lists a claim's responses with their documents, oldest first.

@@ -126,7 +126,7 @@ func (s *Server) callback(c *fiber.Ctx) error {
 	}
 	// Login CSRF: the state must come back to the browser that asked for it. A callback URL made
 	// by someone else's sign-in, opened here, would otherwise sign this browser in as them.
-	if subtle.ConstantTimeCompare([]byte(hashToken(c.Cookies(preLoginCookie))), []byte(pre.Browser)) != 1 {
+	if subtle.ConstantTimeCompare([]byte(hashToken(c.Cookies(s.preLoginCookie()))), []byte(pre.Browser)) != 1 {
 		s.Log.Info("sign-in refused: finished in another browser", "request_id", c.Locals(ctxRequestID))
 		return s.authFailure(c, fiber.StatusBadRequest, "auth.other_browser")
 	}
@@ -188,7 +188,7 @@ func (s *Server) callback(c *fiber.Ctx) error {
 		return err
 	}
 	s.setSessionCookie(c, id)
-	s.clearCookie(c, preLoginCookie, "/auth")
+	s.clearCookie(c, s.preLoginCookie(), "/")
 	s.Log.Info("signed in", "request_id", c.Locals(ctxRequestID))
 	return c.Redirect(safeReturn(pre.ReturnTo), fiber.StatusSeeOther)
 }
@@ -240,21 +240,27 @@ func (s *Server) clearCookie(c *fiber.Ctx, name, path string) {
 	c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: path, HTTPOnly: true, Secure: s.secureCookies(), SameSite: "Lax", MaxAge: -1, Expires: time.Unix(1, 0)})
 }
 
-// preLoginCookie ties a sign-in's state to the browser that started it (see callback).
-const preLoginCookie = "talap_login"
+// preLoginCookie ties a sign-in's state to the browser that started it (see callback). Over https
+// it carries the __Host- prefix, so no other host (a sibling subdomain) can plant one.
+func (s *Server) preLoginCookie() string {
+	if s.secureCookies() {
+		return "__Host-talap_login"
+	}
+	return "talap_login"
+}
 
 // loginBrowser returns this browser's pre-login secret, made at its first sign-in attempt and kept
 // for the ten minutes a state lives, so sign-ins started in two tabs both finish. Only its hash is
 // stored with the state. SameSite=Lax: the provider's redirect back is a top-level GET, which
 // carries it.
 func (s *Server) loginBrowser(c *fiber.Ctx) string {
-	v := c.Cookies(preLoginCookie)
+	v := c.Cookies(s.preLoginCookie())
 	if len(v) != 43 {
 		v = session.Token()
 	} else {
 		v = strings.Clone(v)
 	}
-	c.Cookie(&fiber.Cookie{Name: preLoginCookie, Value: v, Path: "/auth", MaxAge: int(session.PreLoginTTL.Seconds()), HTTPOnly: true,
+	c.Cookie(&fiber.Cookie{Name: s.preLoginCookie(), Value: v, Path: "/", MaxAge: int(session.PreLoginTTL.Seconds()), HTTPOnly: true,
 		Secure: s.secureCookies(), SameSite: "Lax"})
 	return v
 }

@@ -447,6 +447,10 @@ func (s *Server) claimJSON(c *fiber.Ctx, cl claim.Claim) fiber.Map {
 		"act_electronic": cl.ActElectronic, "property_kato": cl.PropertyKATO, "claim_amount": cl.ClaimAmount,
 		"duty_exemption": cl.DutyExemption, "created_at": cl.CreatedAt, "updated_at": cl.UpdatedAt,
 		"submitted_at": cl.SubmittedAt, "documents": cl.Documents, "next_step": s.tr.T(l, "next."+string(cl.Status)),
+		"verify_url": nil,
+	}
+	if path, err := s.verifyPath(ctx, cl); err == nil && path != "" {
+		out["verify_url"] = strings.TrimRight(s.Config.BaseURL, "/") + path
 	}
 	if cl.RespondentBIN != "" {
 		resp := fiber.Map{"bin": cl.RespondentBIN}

@@ -358,6 +358,7 @@ type docOut struct {
 }
 
 type claimOut struct {
+	VerifyURL    string `json:"verify_url"`
 	ID           string `json:"id"`
 	Number       string `json:"number"`
 	Status       string `json:"status"`
@@ -522,6 +523,16 @@ func (a *apiClient) filedClaim() (claimOut, docOut) {
 	d := a.doc(a.upload(cl.ID, file("notice.pdf", pdfFile), kindField("contested_act")))
 	resp, body := a.json(http.MethodPost, "/api/v1/claims/"+cl.ID+"/submit", nil)
 	return decodeClaim(a.t, resp, body, 200), d
+}
+
+// verifyPath is the path of the public verification page the claim's answer links to.
+func verifyPath(t *testing.T, c claimOut) string {
+	t.Helper()
+	u, err := url.Parse(c.VerifyURL)
+	if err != nil || !strings.HasPrefix(u.Path, "/verify/") || strings.Contains(u.Path, c.Number) {
+		t.Fatalf("claim %s: verify_url %q is not a token link", c.Number, c.VerifyURL)
+	}
+	return u.Path
 }
 
 func (a *apiClient) getClaim(id string) claimOut {
@@ -1342,7 +1353,7 @@ func TestReceiptPDFAndPublicVerification(t *testing.T) {
 
 	// Anyone may verify, without signing in: JSON for programs...
 	anon := asAnonymous(t, p)
-	resp, body = anon.do(http.MethodGet, "/verify/"+filed.Number, nil)
+	resp, body = anon.do(http.MethodGet, verifyPath(t, filed), nil)
 	var v struct {
 		Number    string          `json:"number"`
 		Valid     bool            `json:"valid"`
@@ -1365,7 +1376,7 @@ func TestReceiptPDFAndPublicVerification(t *testing.T) {
 		}
 	}
 	// ...and a page for people.
-	resp, body = anon.do(http.MethodGet, "/verify/"+filed.Number, nil, "Accept", "text/html")
+	resp, body = anon.do(http.MethodGet, verifyPath(t, filed), nil, "Accept", "text/html")
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
 		!strings.Contains(string(body), filed.Number) || !strings.Contains(string(body), doc.SHA256) {
 		t.Fatalf("verify page = %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
@@ -1373,6 +1384,10 @@ func TestReceiptPDFAndPublicVerification(t *testing.T) {
 	if strings.Contains(string(body), who.IIN) || strings.Contains(string(body), who.Name) {
 		t.Errorf("verify page shows the claimant")
 	}
+	// Claim numbers are sequential: they do not lead to a receipt's page (only the links printed
+	// before verification tokens did, and those keep working).
+	resp, body = anon.do(http.MethodGet, "/verify/"+filed.Number, nil)
+	wantError(t, resp, body, 404, "not_found")
 	resp, body = anon.do(http.MethodGet, "/verify/TLP-1999-999999", nil)
 	wantError(t, resp, body, 404, "not_found")
 }
@@ -1442,7 +1457,7 @@ func TestResubmissionAfterCorrectionKeepsTheNumber(t *testing.T) {
 		t.Fatalf("documents after resubmission = %d, want 2", len(again.Documents))
 	}
 	// The latest receipt covers the new document too.
-	resp, body = asAnonymous(t, p).do(http.MethodGet, "/verify/"+filed.Number, nil)
+	resp, body = asAnonymous(t, p).do(http.MethodGet, verifyPath(t, a.getClaim(filed.ID)), nil)
 	if resp.StatusCode != 200 || !strings.Contains(string(body), more.SHA256) || !strings.Contains(string(body), `"valid":true`) {
 		t.Fatalf("verify after resubmission = %d %s", resp.StatusCode, body)
 	}

@@ -64,7 +64,7 @@ func (s *Server) UploadDocuments(c *fiber.Ctx, p *Principal, claimID string) (_ 
 		}
 	}
 	kind := "evidence"
-	stored, err := s.receiveMultipart(c, claimID, limits.MaxSize(used), limits.PerClaim-used, map[string]*string{"kind": &kind}, func(field, value string) error {
+	stored, err := s.receiveMultipart(c, claimID, limits.MaxSize(used), limits.PerClaim-used, s.Config.MaxClaimDocuments-len(cl.Documents), map[string]*string{"kind": &kind}, func(field, value string) error {
 		if field == "kind" && !slices.Contains(claim.DocumentKinds, value) {
 			return s.fieldError(c, claim.FieldErrors{"kind": "unknown_document_kind"})
 		}
@@ -73,21 +73,19 @@ func (s *Server) UploadDocuments(c *fiber.Ctx, p *Principal, claimID string) (_ 
 	if err != nil {
 		return nil, err
 	}
-	cleanup := func() {
-		for _, st := range stored {
-			s.removeObject(st.Key, st.VersionID)
-		}
-	}
 	if len(stored) == 0 {
 		return nil, s.fieldError(c, claim.FieldErrors{"file": "file_required"})
 	}
 	var docs []claim.Document
-	for _, st := range stored {
+	for i, st := range stored {
 		d, err := s.DB.AddDocument(ctx, claimID, p.IIN, claim.Document{ID: st.ID, Kind: kind, Name: st.Name, Size: st.Size,
 			ContentType: st.ContentType, SHA256: st.SHA256, Key: st.Key, VersionID: st.VersionID},
 			storage.DocumentLimits{Bytes: limits.PerClaim, Count: s.Config.MaxClaimDocuments})
 		if err != nil {
-			cleanup()
+			// The documents recorded before this one stay, with their objects; the rest go.
+			for _, rest := range stored[i:] {
+				s.removeObject(rest.Key, rest.VersionID)
+			}
 			return nil, err
 		}
 		docs = append(docs, d)
@@ -96,9 +94,10 @@ func (s *Server) UploadDocuments(c *fiber.Ctx, p *Principal, claimID string) (_ 
 }
 
 // receiveMultipart streams a multipart request: each `file` part goes to object storage through
-// document.Put (at most perDoc bytes each, budget in all), and the small fields named in fields are
-// read into them, each checked by check. On any error, what was stored is removed.
-func (s *Server) receiveMultipart(c *fiber.Ctx, claimID string, perDoc, budget int64, fields map[string]*string, check func(field, value string) error) ([]document.Stored, error) {
+// document.Put (at most perDoc bytes each, budget in all, at most maxFiles files), and the small
+// fields named in fields are read into them, each checked by check. On any error, what was stored
+// is removed.
+func (s *Server) receiveMultipart(c *fiber.Ctx, claimID string, perDoc, budget int64, maxFiles int, fields map[string]*string, check func(field, value string) error) ([]document.Stored, error) {
 	mediaType, params, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
 	if err != nil || mediaType != fiber.MIMEMultipartForm || params["boundary"] == "" {
 		return nil, &Error{Status: fiber.StatusUnsupportedMediaType, Code: "multipart_required", Message: s.tr.T(langOf(c), "api.multipart_required")}
@@ -142,6 +141,9 @@ func (s *Server) receiveMultipart(c *fiber.Ctx, claimID string, perDoc, budget i
 		if name != "file" {
 			_, _ = io.Copy(io.Discard, part)
 			continue
+		}
+		if len(stored) >= maxFiles {
+			return fail(&storage.QuotaError{What: "documents", Limit: s.Config.MaxClaimDocuments})
 		}
 		max := min(perDoc, budget)
 		st, err := document.Put(c.UserContext(), s.Store, claimID, part.FileName(), part, -1, max)

@@ -59,7 +59,7 @@ func loginStatus(t *testing.T, base string, header ...string) int {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, base+"/auth/login", nil)
 	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
+		req.Header.Add(header[i], header[i+1])
 	}
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := c.Do(req)
@@ -86,6 +86,10 @@ func TestSignInLimitPerClientAddressBehindTrustedProxy(t *testing.T) {
 	}
 	if code := loginStatus(t, p.URL, xff, "198.51.100.7, 203.0.113.1"); code != http.StatusTooManyRequests {
 		t.Errorf("a forged left-most address escaped the limit: %d", code)
+	}
+	// A proxy that adds a header line of its own (HAProxy's option forwardfor) after the client's.
+	if code := loginStatus(t, p.URL, xff, "198.51.100.8", xff, "203.0.113.1"); code != http.StatusTooManyRequests {
+		t.Errorf("a forged earlier header line escaped the limit: %d", code)
 	}
 	if code := loginStatus(t, p.URL, xff, "203.0.113.2"); code != http.StatusFound {
 		t.Errorf("another client behind the same proxy = %d, want 302", code)

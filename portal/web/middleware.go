@@ -67,13 +67,17 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	if c.Path() == "/healthz" || c.Path() == "/metrics" {
 		return nil
 	}
-	path := c.Path()
-	if route == "/verify/:number" {
-		path = route // the path holds a receipt's verification token
-	}
-	s.Log.Info("request", "request_id", c.Locals(ctxRequestID), "method", c.Method(), "path", path,
+	s.Log.Info("request", "request_id", c.Locals(ctxRequestID), "method", c.Method(), "path", logPath(c),
 		"route", route, "status", status, "duration_ms", time.Since(start).Milliseconds())
 	return nil
+}
+
+// logPath is the request's path as logs may hold it: a receipt's verification token is left out.
+func logPath(c *fiber.Ctx) string {
+	if strings.HasPrefix(c.Path(), "/verify/") {
+		return "/verify/:number"
+	}
+	return c.Path()
 }
 
 // language picks the page language: ?lang= (remembered in a cookie), the cookie, then Accept-Language.
@@ -157,24 +161,36 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 
 // clientIP is the address a request comes from, for rate limits. Behind trusted reverse proxies
 // (TALAP_TRUSTED_PROXIES, checked by fiber against the connection's peer) it is the right-most
-// address in the proxy header that is not itself a trusted proxy: the left part of
-// X-Forwarded-For is whatever the client chose to send. Otherwise it is the peer.
+// address in the proxy header lines that is not itself a trusted proxy: what lies to the left, and
+// any earlier header line, is whatever the client chose to send. Otherwise it is the peer. An IPv6
+// client is counted by its /64, the block one subscriber holds.
 func (s *Server) clientIP(c *fiber.Ctx) string {
-	peer := c.Context().RemoteIP()
-	if len(s.proxies) == 0 || !c.IsProxyTrusted() {
-		return peer.String()
+	ip := c.Context().RemoteIP()
+	if len(s.proxies) > 0 && c.IsProxyTrusted() {
+		ip = s.forwardedFor(c, ip)
 	}
-	hops := strings.Split(c.Get(s.Config.ProxyHeader), ",")
-	for i := len(hops) - 1; i >= 0; i-- {
-		ip := net.ParseIP(strings.TrimSpace(hops[i]))
-		if ip == nil {
-			break
-		}
-		if !s.trustedProxy(ip) {
-			return ip.String()
+	if ip.To4() == nil && len(ip) == net.IPv6len {
+		return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+	}
+	return ip.String()
+}
+
+// forwardedFor walks the proxy header lines from the last one backwards, each from its end.
+func (s *Server) forwardedFor(c *fiber.Ctx, peer net.IP) net.IP {
+	lines := c.Request().Header.PeekAll(s.Config.ProxyHeader)
+	for i := len(lines) - 1; i >= 0; i-- {
+		hops := strings.Split(string(lines[i]), ",")
+		for j := len(hops) - 1; j >= 0; j-- {
+			ip := net.ParseIP(strings.TrimSpace(hops[j]))
+			if ip == nil {
+				return peer // not what a trusted proxy writes: count the proxy
+			}
+			if !s.trustedProxy(ip) {
+				return ip
+			}
 		}
 	}
-	return peer.String()
+	return peer
 }
 
 func (s *Server) trustedProxy(ip net.IP) bool {

@@ -23,7 +23,16 @@ func TestQuotasOnDraftsDocumentsAndResponses(t *testing.T) {
 		t.Errorf("drafts quota message %q does not name the limit", e.Message)
 	}
 
-	a.doc(a.upload(first.ID, file("a.pdf", pdfFile), kindField("contested_act")))
+	kept := a.doc(a.upload(first.ID, file("a.pdf", pdfFile), kindField("contested_act")))
+	// Two files where one more fits: refused whole, and the document already there is untouched.
+	resp, body = a.upload(first.ID, file("b.pdf", pdfOfSize(700)), file("c.pdf", pdfOfSize(800)))
+	wantError(t, resp, body, http.StatusConflict, "quota_exceeded")
+	if got := a.getClaim(first.ID); len(got.Documents) != 1 {
+		t.Fatalf("documents after refusing two files = %d, want 1", len(got.Documents))
+	}
+	if resp, body := a.do(http.MethodGet, "/api/v1/claims/"+first.ID+"/documents/"+kept.ID, nil); resp.StatusCode != http.StatusOK || sha256Hex(body) != kept.SHA256 {
+		t.Fatalf("the kept document after the refusal = %d", resp.StatusCode)
+	}
 	a.doc(a.upload(first.ID, file("b.pdf", pdfOfSize(700))))
 	resp, body = a.upload(first.ID, file("c.pdf", pdfOfSize(800)))
 	e = wantError(t, resp, body, http.StatusConflict, "quota_exceeded")

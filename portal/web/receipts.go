@@ -130,6 +130,24 @@ func (s *Server) verifyURL(token string) string {
 	return strings.TrimRight(s.Config.BaseURL, "/") + "/verify/" + token
 }
 
+// verifyPath is the path of the public page of a filed claim's newest receipt ("" before filing).
+func (s *Server) verifyPath(ctx context.Context, cl claim.Claim) (string, error) {
+	if cl.SubmittedAt == nil {
+		return "", nil
+	}
+	r, err := s.DB.LatestReceipt(ctx, cl.ID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if r, err = s.current(ctx, r); err != nil {
+		return "", err
+	}
+	return "/verify/" + r.Token, nil
+}
+
 // apiReceipt serves the latest signed receipt of a claim as PDF, to those who may see the claim.
 // A version 1 receipt is re-issued first, so the PDF always carries a salt and a token link.
 func (s *Server) apiReceipt(c *fiber.Ctx) error {

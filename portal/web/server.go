@@ -220,7 +220,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	case errors.Is(err, context.DeadlineExceeded):
 		apiErr = &Error{Status: fiber.StatusServiceUnavailable, Code: "unavailable", Message: s.tr.T(l, "api.internal")}
 	default:
-		s.Log.Error("request failed", "request_id", c.Locals(ctxRequestID), "path", c.Path(), "error", err)
+		s.Log.Error("request failed", "request_id", c.Locals(ctxRequestID), "path", logPath(c), "error", err)
 		apiErr = &Error{Status: fiber.StatusInternalServerError, Code: "internal", Message: s.tr.T(l, "api.internal")}
 	}
 	if wantsHTML(c) {

@@ -156,6 +156,9 @@ func (s *Server) claimPage(c *fiber.Ctx) error {
 		"CanWithdraw": own && slices.Contains(withdrawable, cl.Status),
 		"HasReceipt":  cl.Number != "" && cl.SubmittedAt != nil,
 	}
+	if data["VerifyPath"], err = s.verifyPath(ctx, cl); err != nil {
+		return err
+	}
 	if cl.Category != "" {
 		data["Category"] = s.tr.T(l, "category."+cl.Category)
 	}

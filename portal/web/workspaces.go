@@ -39,8 +39,15 @@ func (s *Server) SubmitResponse(c *fiber.Ctx, p *Principal, claimID string) (_ c
 	if n := int64(c.Request().Header.ContentLength()); n > s.Config.ClaimDocsMax+multipartOverhead {
 		return claim.Response{}, s.tooLarge(c, s.Config.ClaimDocsMax)
 	}
+	// Refuse before reading when the body has filed as many responses as it may (storage checks
+	// again, under the claim's lock).
+	if n, err := s.DB.ResponseCount(ctx, claimID, cl.RespondentBIN); err != nil {
+		return claim.Response{}, err
+	} else if n >= s.Config.MaxResponses {
+		return claim.Response{}, &storage.QuotaError{What: "responses", Limit: s.Config.MaxResponses}
+	}
 	text := ""
-	stored, err := s.receiveMultipart(c, claimID, s.Config.DocumentMax, s.Config.ClaimDocsMax, map[string]*string{"text": &text}, func(_, v string) error {
+	stored, err := s.receiveMultipart(c, claimID, s.Config.DocumentMax, s.Config.ClaimDocsMax, s.Config.MaxClaimDocuments, map[string]*string{"text": &text}, func(_, v string) error {
 		if len([]rune(v)) > claim.MaxText {
 			return s.fieldError(c, claim.FieldErrors{"text": "too_long"})
 		}
