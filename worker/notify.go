@@ -17,6 +17,7 @@ import (
 	"talap/portal/lang"
 	"talap/portal/mail"
 	"talap/portal/storage"
+	"talap/portal/task"
 )
 
 var (
@@ -33,7 +34,7 @@ type recipient struct {
 // each recipient's language. A notice is keyed by the task and the recipient in PostgreSQL, so a
 // task delivered twice neither stores nor e-mails it twice.
 func (h *Handlers) Notify(ctx context.Context, t *asynq.Task) error {
-	var p storage.NotifyPayload
+	var p task.NotifyPayload
 	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.ClaimID == "" || p.Event == "" {
 		return fmt.Errorf("bad payload %q: %w", t.Payload(), asynq.SkipRetry)
 	}

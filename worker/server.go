@@ -11,12 +11,8 @@ import (
 	"talap/portal/config"
 	"talap/portal/objectstore"
 	"talap/portal/storage"
+	"talap/portal/task"
 )
-
-// RedisOpt is the queue's Redis connection: its own DB index, apart from sessions.
-func RedisOpt(cfg config.Config) asynq.RedisClientOpt {
-	return asynq.RedisClientOpt{Addr: cfg.RedisAddr, Password: cfg.RedisPassword, DB: cfg.RedisQueueDB}
-}
 
 // Backoff doubles the wait after each failure, from 1 s up to 10 min.
 func Backoff(n int, _ error, _ *asynq.Task) time.Duration {
@@ -35,7 +31,7 @@ func Run(ctx context.Context, cfg config.Config, db *storage.DB, store *objectst
 	if err != nil {
 		return err
 	}
-	client := asynq.NewClient(RedisOpt(cfg))
+	client := asynq.NewClient(task.RedisOpt(cfg))
 	defer client.Close()
 	relay := &Relay{DB: db, Client: client, Queue: cfg.Queue, Retention: cfg.TaskRetention, Interval: cfg.OutboxInterval,
 		StuckAfter: cfg.StuckAfter, Log: log}
@@ -43,7 +39,7 @@ func Run(ctx context.Context, cfg config.Config, db *storage.DB, store *objectst
 	go func() { defer close(relayDone); relay.Run(ctx) }()
 	go func() { defer close(sealDone); SealAudit(ctx, db, cfg.AuditSeal, log) }()
 
-	srv := asynq.NewServer(RedisOpt(cfg), asynq.Config{
+	srv := asynq.NewServer(task.RedisOpt(cfg), asynq.Config{
 		Concurrency:       10,
 		Queues:            map[string]int{cfg.Queue: 1},
 		RetryDelayFunc:    Backoff,

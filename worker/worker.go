@@ -25,14 +25,8 @@ import (
 	"talap/portal/objectstore"
 	"talap/portal/routing"
 	"talap/portal/storage"
+	"talap/portal/task"
 )
-
-// ClaimPayload is the payload of every claim task.
-type ClaimPayload struct {
-	ClaimID string `json:"claim_id"`
-	// DecisionID, in a correction check, is the decision that left the claim without motion.
-	DecisionID int64 `json:"decision_id,omitempty"`
-}
 
 // Handlers processes tasks against the system of record. Every handler is idempotent: a task
 // delivered twice changes nothing the second time.
@@ -67,11 +61,11 @@ func NewHandlers(cfg config.Config, db *storage.DB, store *objectstore.Store, lo
 
 // Register adds every handler to mux.
 func (h *Handlers) Register(mux *asynq.ServeMux) {
-	mux.HandleFunc(storage.TaskValidateClaim, h.ValidateClaim)
-	mux.HandleFunc(storage.TaskRouteClaim, h.RouteClaim)
-	mux.HandleFunc(storage.TaskNotify, h.Notify)
-	mux.HandleFunc(storage.TaskRemind, h.Notify)
-	mux.HandleFunc(storage.TaskAutoReturn, h.AutoReturn)
+	mux.HandleFunc(task.ValidateClaim, h.ValidateClaim)
+	mux.HandleFunc(task.RouteClaim, h.RouteClaim)
+	mux.HandleFunc(task.Notify, h.Notify)
+	mux.HandleFunc(task.Remind, h.Notify)
+	mux.HandleFunc(task.AutoReturn, h.AutoReturn)
 }
 
 // AutoReturn returns a claim left without motion that was not corrected in time (APPK Art.
@@ -81,7 +75,7 @@ func (h *Handlers) AutoReturn(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return err
 	}
-	var p ClaimPayload
+	var p task.ClaimPayload
 	_ = json.Unmarshal(t.Payload(), &p) // claimID has checked it
 	returned, err := h.DB.AutoReturnFor(ctx, id, p.DecisionID, time.Now())
 	if err != nil {
@@ -92,7 +86,7 @@ func (h *Handlers) AutoReturn(ctx context.Context, t *asynq.Task) error {
 }
 
 func claimID(t *asynq.Task) (string, error) {
-	var p ClaimPayload
+	var p task.ClaimPayload
 	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.ClaimID == "" {
 		return "", fmt.Errorf("bad payload %q: %w", t.Payload(), asynq.SkipRetry)
 	}

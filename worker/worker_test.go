@@ -22,6 +22,7 @@ import (
 	"talap/portal/config"
 	"talap/portal/document"
 	"talap/portal/storage"
+	"talap/portal/task"
 	"talap/portal/testenv"
 	"talap/worker"
 )
@@ -243,14 +244,14 @@ func TestRepeatedDeliveryOfEveryTaskChangesNothing(t *testing.T) {
 	c := file(t, env, completeDraft(t, env.DB, "71"))
 	payload := []byte(`{"claim_id":"` + c.ID + `"}`)
 	for i := 0; i < 3; i++ {
-		if err := h.ValidateClaim(context.Background(), asynq.NewTask(storage.TaskValidateClaim, payload)); err != nil {
+		if err := h.ValidateClaim(context.Background(), asynq.NewTask(task.ValidateClaim, payload)); err != nil {
 			t.Fatal(err)
 		}
-		if err := h.RouteClaim(context.Background(), asynq.NewTask(storage.TaskRouteClaim, payload)); err != nil {
+		if err := h.RouteClaim(context.Background(), asynq.NewTask(task.RouteClaim, payload)); err != nil {
 			t.Fatal(err)
 		}
 		notify := []byte(`{"claim_id":"` + c.ID + `","event":"routed"}`)
-		if err := h.Notify(context.Background(), asynq.NewTask(storage.TaskNotify, notify)); err != nil {
+		if err := h.Notify(context.Background(), asynq.NewTask(task.Notify, notify)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -33,8 +33,8 @@ import (
 	"talap/portal/objectstore"
 	"talap/portal/party"
 	"talap/portal/storage"
+	"talap/portal/task"
 	"talap/portal/web"
-	"talap/worker"
 )
 
 func main() {
@@ -122,7 +122,7 @@ func serve(ctx context.Context, cfg config.Config, db *storage.DB) error {
 	}
 	rdb := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, Password: cfg.RedisPassword, DB: cfg.RedisSessionDB})
 	defer rdb.Close()
-	inspector := asynq.NewInspector(worker.RedisOpt(cfg))
+	inspector := asynq.NewInspector(task.RedisOpt(cfg))
 	defer inspector.Close()
 
 	metrics := prometheus.NewRegistry()

@@ -24,6 +24,7 @@ import (
 
 	"talap/cmd/idp-sim/idpsim"
 	"talap/infra/seed"
+	"talap/portal/task"
 	"talap/portal/testenv"
 	"talap/portal/web"
 	"talap/worker"
@@ -127,7 +128,7 @@ func start(t *testing.T) *harness {
 
 	rdb := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, Password: cfg.RedisPassword, DB: cfg.RedisSessionDB})
 	t.Cleanup(func() { _ = rdb.Close() })
-	insp := asynq.NewInspector(worker.RedisOpt(cfg))
+	insp := asynq.NewInspector(task.RedisOpt(cfg))
 	t.Cleanup(func() { _ = insp.Close() })
 	app, err := web.New(web.Deps{Config: cfg, DB: env.DB, Redis: rdb, Store: env.Store, Inspector: insp, Log: log.With("service", "portal")})
 	if err != nil {

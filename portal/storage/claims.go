@@ -11,6 +11,7 @@ import (
 
 	"talap/portal/claim"
 	"talap/portal/lang"
+	"talap/portal/task"
 )
 
 // ErrConflict is returned when a claim is not in a state that allows the change asked for.
@@ -37,20 +38,6 @@ type DocumentLimits struct {
 type IncompleteError struct{ Missing claim.FieldErrors }
 
 func (e *IncompleteError) Error() string { return "claim incomplete: " + e.Missing.Error() }
-
-// Queue tasks the pipeline hands through the outbox.
-const (
-	TaskValidateClaim = "claim:validate"
-	TaskRouteClaim    = "claim:route"
-	TaskNotify        = "notify:claim"
-	TaskRemind        = "notify:response_reminder"
-)
-
-// NotifyPayload asks for the people concerned to be told of an event on a claim.
-type NotifyPayload struct {
-	ClaimID string `json:"claim_id"`
-	Event   string `json:"event"`
-}
 
 const claimColumns = `c.id::text, coalesce(c.number, ''), c.claimant_iin, c.status, c.category, c.kind,
 	coalesce(c.respondent_bin, ''), c.subject, c.grounds, c.demands, c.act_number, c.act_issued_on, c.act_received_on,
@@ -464,10 +451,10 @@ func (db *DB) Submit(ctx context.Context, id, claimantIIN string, check func(cla
 				return err
 			}
 		}
-		if err := addOutbox(ctx, tx, TaskNotify, NotifyPayload{ClaimID: id, Event: "submitted"}); err != nil {
+		if err := addOutbox(ctx, tx, task.Notify, task.NotifyPayload{ClaimID: id, Event: "submitted"}); err != nil {
 			return err
 		}
-		return addOutbox(ctx, tx, TaskValidateClaim, map[string]string{"claim_id": id})
+		return addOutbox(ctx, tx, task.ValidateClaim, map[string]string{"claim_id": id})
 	})
 	return c, err
 }
@@ -560,11 +547,11 @@ func (db *DB) RouteClaim(ctx context.Context, id string, decide func(RoutingInpu
 		if err := appendAudit(ctx, tx, "worker", "claim.routed", id, map[string]string{"court_id": out.Routing.CourtID, "rule": out.Routing.Rule}); err != nil {
 			return err
 		}
-		if err := addOutbox(ctx, tx, TaskNotify, NotifyPayload{ClaimID: id, Event: "routed"}); err != nil {
+		if err := addOutbox(ctx, tx, task.Notify, task.NotifyPayload{ClaimID: id, Event: "routed"}); err != nil {
 			return err
 		}
 		if out.RemindAt != nil {
-			return addOutboxAt(ctx, tx, TaskRemind, NotifyPayload{ClaimID: id, Event: "response_reminder"}, out.RemindAt)
+			return addOutboxAt(ctx, tx, task.Remind, task.NotifyPayload{ClaimID: id, Event: "response_reminder"}, out.RemindAt)
 		}
 		return nil
 	})

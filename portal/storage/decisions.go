@@ -10,10 +10,8 @@ import (
 
 	"talap/portal/claim"
 	"talap/portal/lang"
+	"talap/portal/task"
 )
-
-// TaskAutoReturn returns a claim left without motion whose correction period ran out.
-const TaskAutoReturn = "claim:correction_due"
 
 // Decision is what a court clerk decides on a filed claim.
 type Decision struct {
@@ -98,14 +96,14 @@ func (db *DB) Decide(ctx context.Context, id, courtID, actor string, d Decision)
 		if d.Action == claim.ActionLeaveWithoutMotion {
 			// The check names its decision: a claim corrected and left without motion again is
 			// checked by the new decision's task only, never early by the old one's.
-			if err := addOutboxAt(ctx, tx, TaskAutoReturn, map[string]any{"claim_id": id, "decision_id": decisionID}, d.CheckAt); err != nil {
+			if err := addOutboxAt(ctx, tx, task.AutoReturn, map[string]any{"claim_id": id, "decision_id": decisionID}, d.CheckAt); err != nil {
 				return err
 			}
 		}
 		if err := appendAudit(ctx, tx, actor, "claim."+d.Action, id, map[string]any{"role": "court", "court_id": courtID, "reasons": d.Reasons, "to_court": d.ToCourt}); err != nil {
 			return err
 		}
-		if err := addOutbox(ctx, tx, TaskNotify, NotifyPayload{ClaimID: id, Event: "decision." + d.Action}); err != nil {
+		if err := addOutbox(ctx, tx, task.Notify, task.NotifyPayload{ClaimID: id, Event: "decision." + d.Action}); err != nil {
 			return err
 		}
 		c, err = loadClaim(ctx, tx, id, false)
@@ -153,7 +151,7 @@ func (db *DB) AutoReturnFor(ctx context.Context, id string, decisionID int64, no
 			return err
 		}
 		returned = true
-		return addOutbox(ctx, tx, TaskNotify, NotifyPayload{ClaimID: id, Event: "decision.return"})
+		return addOutbox(ctx, tx, task.Notify, task.NotifyPayload{ClaimID: id, Event: "decision.return"})
 	})
 	return returned, err
 }

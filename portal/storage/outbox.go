@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"talap/portal/task"
+
 	"github.com/jackc/pgx/v5"
 )
 
@@ -106,7 +108,7 @@ func (db *DB) RequeueStuck(ctx context.Context, olderThan time.Duration) (int, e
 			return err
 		}
 		for _, id := range ids {
-			if err := addOutbox(ctx, tx, TaskValidateClaim, map[string]string{"claim_id": id}); err != nil {
+			if err := addOutbox(ctx, tx, task.ValidateClaim, map[string]string{"claim_id": id}); err != nil {
 				return err
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"talap/portal/claim"
+	"talap/portal/task"
 )
 
 // StartValidation moves a submitted claim to validating and returns it. A claim already
@@ -80,7 +81,7 @@ func (db *DB) FinishValidation(ctx context.Context, id string, problems, flags [
 				return err
 			}
 			outcome = ValidationNeedsCorrection
-			return addOutbox(ctx, tx, TaskNotify, NotifyPayload{ClaimID: id, Event: "needs_correction"})
+			return addOutbox(ctx, tx, task.Notify, task.NotifyPayload{ClaimID: id, Event: "needs_correction"})
 		}
 		if _, err := tx.Exec(ctx, `UPDATE claims SET problems = '[]', flags = $2, updated_at = now() WHERE id = $1`, id, fj); err != nil {
 			return fmt.Errorf("record flags: %w", err)
@@ -93,7 +94,7 @@ func (db *DB) FinishValidation(ctx context.Context, id string, problems, flags [
 			return err
 		}
 		outcome = ValidationPassed
-		return addOutbox(ctx, tx, TaskRouteClaim, map[string]string{"claim_id": id})
+		return addOutbox(ctx, tx, task.RouteClaim, map[string]string{"claim_id": id})
 	})
 	return outcome, err
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"talap/portal/claim"
+	"talap/portal/task"
 )
 
 // AddResponse records the respondent's response with its documents (already in storage), flags it
@@ -53,7 +54,7 @@ func (db *DB) AddResponse(ctx context.Context, claimID, bodyBIN, actor, text str
 		if err := appendAudit(ctx, tx, actor, "claim.response", claimID, map[string]any{"role": "respondent", "body_bin": bodyBIN, "late": r.Late, "documents": len(docs)}); err != nil {
 			return err
 		}
-		return addOutbox(ctx, tx, TaskNotify, NotifyPayload{ClaimID: claimID, Event: "response"})
+		return addOutbox(ctx, tx, task.Notify, task.NotifyPayload{ClaimID: claimID, Event: "response"})
 	})
 	return r, err
 }

@@ -31,6 +31,7 @@ import (
 	"talap/infra/seed"
 	"talap/portal/ident"
 	"talap/portal/storage"
+	"talap/portal/task"
 	"talap/portal/testenv"
 	"talap/worker"
 )
@@ -1163,7 +1164,7 @@ func TestSubmitGivesANumberOnceAndHonoursIdempotencyKey(t *testing.T) {
 	if got := a.getClaim(cl.ID); got.Number != filed.Number || got.events("claim.submitted") != 1 {
 		t.Fatalf("after replay: number %q, %d submit events", got.Number, got.events("claim.submitted"))
 	}
-	if n := countRows(t, `SELECT count(*) FROM outbox WHERE task_type = $1 AND payload->>'claim_id' = $2`, storage.TaskValidateClaim, cl.ID); n != 1 {
+	if n := countRows(t, `SELECT count(*) FROM outbox WHERE task_type = $1 AND payload->>'claim_id' = $2`, task.ValidateClaim, cl.ID); n != 1 {
 		t.Errorf("outbox rows = %d, want 1", n)
 	}
 	if n := countRows(t, `SELECT count(*) FROM receipts WHERE number = $1`, filed.Number); n != 1 {
@@ -1283,7 +1284,7 @@ func TestDoubleClickedSubmitFilesOnce(t *testing.T) {
 			if got.Number != numbers[0] || got.events("claim.submitted") != 1 {
 				t.Fatalf("claim %q with %d submit events after %d clicks", got.Number, got.events("claim.submitted"), clicks)
 			}
-			if n := countRows(t, `SELECT count(*) FROM outbox WHERE task_type = $1 AND payload->>'claim_id' = $2`, storage.TaskValidateClaim, cl.ID); n != 1 {
+			if n := countRows(t, `SELECT count(*) FROM outbox WHERE task_type = $1 AND payload->>'claim_id' = $2`, task.ValidateClaim, cl.ID); n != 1 {
 				t.Fatalf("outbox rows = %d, want 1", n)
 			}
 		})
@@ -1605,7 +1606,7 @@ func TestAfterRoutingTheRespondentAndTheCourtSeeTheClaim(t *testing.T) {
 		t.Fatal(err)
 	}
 	payload, _ := json.Marshal(map[string]string{"claim_id": filed.ID})
-	if err := h.RouteClaim(context.Background(), asynq.NewTask(storage.TaskRouteClaim, payload)); err != nil {
+	if err := h.RouteClaim(context.Background(), asynq.NewTask(task.RouteClaim, payload)); err != nil {
 		t.Fatal(err)
 	}
 	routed := owner.getClaim(filed.ID)

@@ -19,7 +19,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"talap/frontend"
-	"talap/portal/storage"
+	"talap/portal/task"
 	"talap/portal/testenv"
 	"talap/portal/web"
 	"talap/worker"
@@ -328,7 +328,7 @@ func TestRealAnswersMatchTheOpenAPIDocument(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.RouteClaim(context.Background(), asynq.NewTask(storage.TaskRouteClaim, mustJSON(t, map[string]string{"claim_id": routedClaim.ID}))); err != nil {
+	if err := h.RouteClaim(context.Background(), asynq.NewTask(task.RouteClaim, mustJSON(t, map[string]string{"claim_id": routedClaim.ID}))); err != nil {
 		t.Fatal(err)
 	}
 	court := a.getClaim(routedClaim.ID).Court

@@ -10,7 +10,7 @@ import (
 
 	"talap/portal/claim"
 	"talap/portal/routing"
-	"talap/worker"
+	"talap/portal/task"
 )
 
 // archivedTask is a task that exhausted its retries, as the admin page shows it.
@@ -42,7 +42,7 @@ func (s *Server) pipelinePage(c *fiber.Ctx) error {
 
 // queueMonitor is asynqmon, read-only, for administrators.
 func (s *Server) queueMonitor() fiber.Handler {
-	h := asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: worker.RedisOpt(s.Config), ReadOnly: true})
+	h := asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: task.RedisOpt(s.Config), ReadOnly: true})
 	return adaptor.HTTPHandler(h)
 }
 

@@ -18,9 +18,9 @@ import (
 
 	"talap/portal/objectstore"
 	"talap/portal/storage"
+	"talap/portal/task"
 	"talap/portal/testenv"
 	"talap/portal/web"
-	"talap/worker"
 )
 
 func TestMain(m *testing.M) { os.Exit(testenv.Run(m)) }
@@ -31,7 +31,7 @@ func deps(t *testing.T) web.Deps {
 	env := testenv.Get(t)
 	rdb := redis.NewClient(&redis.Options{Addr: env.Config.RedisAddr, DB: env.Config.RedisSessionDB})
 	t.Cleanup(func() { rdb.Close() })
-	insp := asynq.NewInspector(worker.RedisOpt(env.Config))
+	insp := asynq.NewInspector(task.RedisOpt(env.Config))
 	t.Cleanup(func() { insp.Close() })
 	cfg := env.Config
 	// Tests sign in often from one address; the rate-limit test uses a Redis of its own.

@@ -18,7 +18,7 @@ import (
 
 	"talap/infra/seed"
 	"talap/portal/config"
-	"talap/portal/storage"
+	"talap/portal/task"
 	"talap/portal/testenv"
 	"talap/worker"
 )
@@ -496,14 +496,14 @@ func TestCorrectionLoopEndsInAutomaticReturn(t *testing.T) {
 	// claim was corrected): whenever it runs, even now, it must leave the claim alone.
 	var firstCheck []byte
 	if err := env.DB.Pool.QueryRow(context.Background(), `SELECT payload FROM outbox WHERE task_type = $1 AND payload->>'claim_id' = $2
-		ORDER BY created_at, id LIMIT 1`, storage.TaskAutoReturn, routed.ID).Scan(&firstCheck); err != nil {
+		ORDER BY created_at, id LIMIT 1`, task.AutoReturn, routed.ID).Scan(&firstCheck); err != nil {
 		t.Fatal(err)
 	}
 	h, err := worker.NewHandlers(w.cfg, env.DB, env.Store, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.AutoReturn(context.Background(), asynq.NewTask(storage.TaskAutoReturn, firstCheck)); err != nil {
+	if err := h.AutoReturn(context.Background(), asynq.NewTask(task.AutoReturn, firstCheck)); err != nil {
 		t.Fatal(err)
 	}
 	if c := owner.getClaimWS(routed.ID); c.Status != "left_without_motion" {
