@@ -68,6 +68,7 @@ type Config struct {
 	ResponseDays      int           // working days the respondent has after routing (APPK Art. 138(5): up to 10; unverified)
 	RemindBeforeDays  int           // working days before the response is due that the reminder goes out
 	ComplaintBodyDays int           // working days a complaint body has to decide (APPK Art. 99: 20; unverified)
+	ReminderAt        time.Duration // time of day (Almaty) the response reminder goes out, as an offset from midnight
 	StuckAfter        time.Duration // a claim in submitted/validating longer than this is sent through again
 	// CorrectionTimer, when set, checks a claim left without motion this long after the decision
 	// instead of at the end of its correction date: for tests and demonstrations only.
@@ -154,6 +155,7 @@ func load(getenv func(string) string) (Config, error) {
 		ResponseDays:      r.integer("TALAP_RESPONSE_DAYS", 10),
 		RemindBeforeDays:  r.integer("TALAP_REMIND_BEFORE_DAYS", 2),
 		ComplaintBodyDays: r.integer("TALAP_COMPLAINT_BODY_DAYS", 20),
+		ReminderAt:        r.timeOfDay("TALAP_REMINDER_AT", 9*time.Hour),
 		StuckAfter:        r.duration("TALAP_STUCK_AFTER", 10*time.Minute),
 		CorrectionTimer:   r.optionalDuration("TALAP_CORRECTION_TIMER"),
 		PprofAddr:         r.str("TALAP_PPROF_ADDR", ""),
@@ -284,6 +286,19 @@ func (r *reader) integer(name string, def int) int {
 		r.fail(name, fmt.Sprintf("must be a whole number, not %q", v))
 	}
 	return n
+}
+
+// timeOfDay reads a time of day such as 09:00 as an offset from midnight.
+func (r *reader) timeOfDay(name string, def time.Duration) time.Duration {
+	v := r.getenv(name)
+	if v == "" {
+		return def
+	}
+	t, err := time.Parse("15:04", v)
+	if err != nil {
+		r.fail(name, fmt.Sprintf("must be a time of day such as 09:00, not %q", v))
+	}
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
 }
 
 // list reads a comma-separated list, leaving out empty items.

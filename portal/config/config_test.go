@@ -37,6 +37,7 @@ func TestInvalidConfigurationNamesTheVariable(t *testing.T) {
 		{"correction timer in production", prod(map[string]string{"TALAP_CORRECTION_TIMER": "1m"}), "TALAP_CORRECTION_TIMER"},
 		{"bad trusted proxy", map[string]string{"TALAP_TRUSTED_PROXIES": "10.0.0.1, proxy.local"}, "TALAP_TRUSTED_PROXIES"},
 		{"zero quota", map[string]string{"TALAP_MAX_DRAFTS": "0"}, "TALAP_MAX_DRAFTS"},
+		{"bad time of day", map[string]string{"TALAP_REMINDER_AT": "9am"}, "TALAP_REMINDER_AT"},
 		{"pprof on every interface", map[string]string{"TALAP_PPROF_ADDR": "0.0.0.0:6060"}, "TALAP_PPROF_ADDR"},
 	}
 	for _, tt := range tests {
