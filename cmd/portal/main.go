@@ -29,6 +29,7 @@ import (
 
 	"talap/cmd/internal/ops"
 	"talap/portal/config"
+	"talap/portal/filing"
 	"talap/portal/ident"
 	"talap/portal/objectstore"
 	"talap/portal/party"
@@ -132,7 +133,11 @@ func serve(ctx context.Context, cfg config.Config, db *storage.DB) error {
 	}
 	ops.Serve("pprof", cfg.PprofAddr, ops.Pprof(), log)
 	ops.Serve("metrics", cfg.MetricsAddr, promhttp.HandlerFor(metrics, promhttp.HandlerOpts{}), log)
-	go func() { _, _ = web.ReissueLegacyReceipts(ctx, cfg, db, log) }() // version 1 receipts: logs its own outcome
+	fs, err := filing.New(db, cfg)
+	if err != nil {
+		return err
+	}
+	go func() { _, _ = fs.ReissueLegacyReceipts(ctx, log) }() // version 1 receipts: logs its own outcome
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.HTTPAddr) }()
 	log.Info("portal listening", "addr", cfg.HTTPAddr, "url", cfg.BaseURL)

@@ -13,11 +13,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 
-	"talap/infra/seed"
 	"talap/portal/audit"
 	"talap/portal/claim"
 	"talap/portal/duty"
-	"talap/portal/party"
+	"talap/portal/filing"
 	"talap/portal/storage"
 )
 
@@ -28,17 +27,9 @@ func (p *Principal) viewer() claim.Viewer {
 	return claim.Viewer{IIN: p.IIN, Officer: p.Officer, Clerk: p.Clerk, Admin: p.Admin, TokenBody: p.TokenBody}
 }
 
-// visibleClaim loads a claim the caller may see; any other claim is "not found", so its existence
-// is not revealed.
+// visibleClaim loads a claim the caller may see; any other claim is "not found".
 func (s *Server) visibleClaim(ctx context.Context, p *Principal, id string) (claim.Claim, error) {
-	c, err := s.DB.Claim(ctx, id)
-	if err != nil {
-		return c, err
-	}
-	if !c.VisibleTo(p.viewer()) {
-		return c, storage.ErrNotFound
-	}
-	return c, nil
+	return s.filing.Visible(ctx, p.viewer(), id)
 }
 
 // fieldError turns field problems into a 422 with messages in the caller's language.
@@ -51,123 +42,29 @@ func (s *Server) fieldError(c *fiber.Ctx, fe claim.FieldErrors) error {
 	return &Error{Status: fiber.StatusUnprocessableEntity, Code: "invalid", Message: s.tr.T(l, "api.invalid"), Fields: fields}
 }
 
-// checkRegistry adds the field problems only the registries can tell: the respondent must be a
-// known body, and chosen grounds must be on the lists held as data.
-func (s *Server) checkRegistry(ctx context.Context, d claim.Draft) (claim.FieldErrors, error) {
-	fe := claim.FieldErrors{}
-	if d.RespondentBIN != "" {
-		if _, err := s.DB.Body(ctx, d.RespondentBIN); errors.Is(err, storage.ErrNotFound) {
-			fe["respondent_bin"] = "unknown_body"
-		} else if err != nil {
-			return nil, err
-		}
-	}
-	ch, err := seed.LoadChoices()
-	if err != nil {
-		return nil, err
-	}
-	if d.DutyExemption != "" && !hasChoice(ch.DutyExemptions, d.DutyExemption) {
-		fe["duty_exemption"] = "unknown_choice"
-	}
-	if d.Pretrial.ExemptReason != "" && !hasChoice(ch.PretrialReasons, d.Pretrial.ExemptReason) {
-		fe["pretrial.exempt_reason"] = "unknown_choice"
-	}
-	return fe, nil
-}
+// The form pages call the use cases through these.
 
-func hasChoice(list []seed.Choice, code string) bool {
-	for _, c := range list {
-		if c.Code == code {
-			return true
-		}
-	}
-	return false
-}
-
-// applyAnswers validates a JSON body of answers onto d, registry checks included.
 func (s *Server) applyAnswers(ctx context.Context, d claim.Draft, body []byte) (claim.Draft, error) {
-	d, err := claim.Apply(d, body, time.Now())
-	var fe claim.FieldErrors
-	if err != nil && !errors.As(err, &fe) {
-		return d, err
-	}
-	reg, rerr := s.checkRegistry(ctx, d)
-	if rerr != nil {
-		return d, rerr
-	}
-	for k, v := range reg {
-		if fe == nil {
-			fe = claim.FieldErrors{}
-		}
-		if _, ok := fe[k]; !ok {
-			fe[k] = v
-		}
-	}
-	if len(fe) > 0 {
-		return d, fe
-	}
-	return d, nil
+	return s.filing.ApplyAnswers(ctx, d, body)
 }
 
 // CreateDraft starts a claim from answers given as JSON.
 func (s *Server) CreateDraft(ctx context.Context, p *Principal, body []byte) (claim.Claim, error) {
-	d, err := s.applyAnswers(ctx, claim.Draft{}, body)
-	if err != nil {
-		return claim.Claim{}, err
-	}
-	return s.DB.CreateDraft(ctx, p.IIN, d, s.Config.MaxDrafts)
+	return s.filing.CreateDraft(ctx, p.IIN, body)
 }
 
-// UpdateDraft changes a claim's answers with those given as JSON (fields absent stay as they are).
-//
-// The registry is consulted before the storage transaction, never inside it: a transaction that
-// waited for a second pool connection could deadlock the pool under load.
+// UpdateDraft changes a claim's answers with those given as JSON.
 func (s *Server) UpdateDraft(ctx context.Context, p *Principal, id string, body []byte) (claim.Claim, error) {
-	cur, err := s.DB.Claim(ctx, id)
-	if err != nil {
-		return cur, err
-	}
-	if cur.ClaimantIIN != p.IIN {
-		return cur, storage.ErrNotFound
-	}
-	if _, err := s.applyAnswers(ctx, cur.Draft, body); err != nil {
-		return cur, err
-	}
-	// The registry facts checked above come from the body itself, so applying the same body to the
-	// locked claim needs no second look at the registry.
-	return s.DB.UpdateDraft(ctx, id, p.IIN, func(locked claim.Claim) (claim.Draft, error) {
-		return claim.Apply(locked.Draft, body, time.Now())
-	})
-}
-
-// Missing lists what the claim lacks to be submitted.
-func Missing(c claim.Claim) claim.FieldErrors {
-	return c.Draft.Missing(len(c.Documents) > 0, c.HasDocumentKind("duty_payment"))
+	return s.filing.UpdateDraft(ctx, p.IIN, id, body)
 }
 
 // Submit files the claim with a signed receipt.
-// The respondent is read from the registry before the transaction (see UpdateDraft).
 func (s *Server) Submit(ctx context.Context, p *Principal, id string) (claim.Claim, error) {
-	cur, err := s.DB.Claim(ctx, id)
-	if err != nil {
-		return cur, err
-	}
-	if cur.ClaimantIIN != p.IIN {
-		return cur, storage.ErrNotFound
-	}
-	var respondent party.Body
-	if cur.RespondentBIN != "" {
-		if respondent, err = s.DB.Body(ctx, cur.RespondentBIN); err != nil && !errors.Is(err, storage.ErrNotFound) {
-			return cur, err
-		}
-	}
-	return s.DB.Submit(ctx, id, p.IIN, Missing, func(c claim.Claim) (storage.Receipt, error) {
-		if c.RespondentBIN != respondent.BIN {
-			return storage.Receipt{}, storage.ErrConflict // changed meanwhile: the claimant submits again
-		}
-		return s.seal(c, p.Name, respondent)
-	})
+	return s.filing.Submit(ctx, p.IIN, p.Name, id)
 }
+
+// Missing lists what the claim lacks to be submitted.
+func Missing(c claim.Claim) claim.FieldErrors { return filing.Missing(c) }
 
 // requestBody reads a JSON body, refusing one over the limit.
 func (s *Server) requestBody(c *fiber.Ctx) ([]byte, error) {
@@ -208,31 +105,6 @@ func humanSize(n int64) string {
 	return strconv.FormatInt(n, 10) + " B"
 }
 
-// claimError maps storage and domain errors of claim changes to API errors.
-func (s *Server) claimError(c *fiber.Ctx, err error) error {
-	var fe claim.FieldErrors
-	var inc *storage.IncompleteError
-	var quota *storage.QuotaError
-	l := langOf(c)
-	switch {
-	case errors.As(err, &fe):
-		return s.fieldError(c, fe)
-	case errors.As(err, &inc):
-		e := s.fieldError(c, inc.Missing).(*Error)
-		e.Code, e.Message = "incomplete", s.tr.T(l, "api.incomplete")
-		return e
-	case errors.Is(err, claim.ErrMalformed):
-		return &Error{Status: fiber.StatusBadRequest, Code: "malformed_json", Message: s.tr.T(l, "api.malformed")}
-	case errors.Is(err, storage.ErrConflict):
-		return &Error{Status: fiber.StatusConflict, Code: "conflict", Message: s.tr.T(l, "api.conflict")}
-	case errors.Is(err, storage.ErrTooLarge):
-		return s.tooLarge(c, s.Config.ClaimDocsMax)
-	case errors.As(err, &quota):
-		return &Error{Status: fiber.StatusConflict, Code: "quota_exceeded", Message: s.tr.T(l, "api.quota_"+quota.What, "Limit", quota.Limit)}
-	}
-	return err
-}
-
 func (s *Server) apiCreateClaim(c *fiber.Ctx) error {
 	body, err := s.requestBody(c)
 	if err != nil {
@@ -240,7 +112,7 @@ func (s *Server) apiCreateClaim(c *fiber.Ctx) error {
 	}
 	cl, err := s.CreateDraft(c.UserContext(), principalOf(c), body)
 	if err != nil {
-		return s.claimError(c, err)
+		return err
 	}
 	c.Location("/api/v1/claims/" + cl.ID)
 	return c.Status(fiber.StatusCreated).JSON(s.claimJSON(c, cl))
@@ -280,7 +152,7 @@ func (s *Server) apiPatchClaim(c *fiber.Ctx) error {
 	}
 	cl, err := s.UpdateDraft(c.UserContext(), principalOf(c), c.Params("id"), body)
 	if err != nil {
-		return s.claimError(c, err)
+		return err
 	}
 	return c.JSON(s.claimJSON(c, cl))
 }
@@ -288,7 +160,7 @@ func (s *Server) apiPatchClaim(c *fiber.Ctx) error {
 func (s *Server) apiDeleteClaim(c *fiber.Ctx) error {
 	docs, err := s.DB.DeleteDraft(c.UserContext(), c.Params("id"), principalOf(c).IIN)
 	if err != nil {
-		return s.claimError(c, err)
+		return err
 	}
 	s.removeObjects(docs)
 	return c.SendStatus(fiber.StatusNoContent)
@@ -343,10 +215,6 @@ func (s *Server) submitResponse(c *fiber.Ctx, p *Principal, id string) (int, []b
 			body, _ := json.Marshal(fiber.Map{"error": errorBody(apiErr)})
 			return apiErr.Status, body, nil
 		}
-		if errors.Is(err, storage.ErrNotFound) {
-			body, _ := json.Marshal(fiber.Map{"error": fiber.Map{"code": "not_found", "message": s.tr.T(langOf(c), "api.not_found")}})
-			return fiber.StatusNotFound, body, nil
-		}
 		return fiber.StatusInternalServerError, nil, err
 	}
 	body, err := json.Marshal(s.claimJSON(c, cl))
@@ -364,7 +232,7 @@ func errorBody(e *Error) fiber.Map {
 func (s *Server) apiWithdraw(c *fiber.Ctx) error {
 	cl, err := s.DB.Withdraw(c.UserContext(), c.Params("id"), principalOf(c).IIN)
 	if err != nil {
-		return s.claimError(c, err)
+		return err
 	}
 	return c.JSON(s.claimJSON(c, cl))
 }

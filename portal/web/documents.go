@@ -178,7 +178,7 @@ func (s *Server) documentError(c *fiber.Ctx, err error, limit int64) error {
 func (s *Server) apiUploadDocuments(c *fiber.Ctx) error {
 	docs, err := s.UploadDocuments(c, principalOf(c), c.Params("id"))
 	if err != nil {
-		return s.claimError(c, err)
+		return err
 	}
 	if len(docs) == 1 {
 		return c.Status(fiber.StatusCreated).JSON(docs[0])
@@ -189,7 +189,7 @@ func (s *Server) apiUploadDocuments(c *fiber.Ctx) error {
 func (s *Server) apiDeleteDocument(c *fiber.Ctx) error {
 	d, err := s.DB.RemoveDocument(c.UserContext(), c.Params("id"), principalOf(c).IIN, c.Params("doc"))
 	if err != nil {
-		return s.claimError(c, err)
+		return err
 	}
 	s.removeObject(d.Key, d.VersionID)
 	return c.SendStatus(fiber.StatusNoContent)

@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"runtime/debug"
@@ -22,7 +21,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"talap/frontend"
+	"talap/portal/claim"
 	"talap/portal/config"
+	"talap/portal/filing"
 	"talap/portal/locale"
 	"talap/portal/objectstore"
 	"talap/portal/ratelimit"
@@ -54,6 +55,7 @@ type Server struct {
 	limiter  *ratelimit.Limiter
 	rp       relyingParty
 	signer   *receipt.Signer
+	filing   *filing.Service
 	proxies  []*net.IPNet // TALAP_TRUSTED_PROXIES
 	release  string       // what claim answers depend on besides the claim: see answerRelease
 }
@@ -68,11 +70,11 @@ func New(d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	signer, err := receipt.NewSigner(d.Config.ReceiptKey)
+	fs, err := filing.New(d.DB, d.Config)
 	if err != nil {
-		return nil, fmt.Errorf("TALAP_RECEIPT_KEY: %w", err)
+		return nil, err
 	}
-	s := &Server{Deps: d, tr: tr, pages: pg, signer: signer, release: answerRelease(d.Config),
+	s := &Server{Deps: d, tr: tr, pages: pg, filing: fs, signer: fs.Signer, release: answerRelease(d.Config),
 		sessions: session.New(d.Redis, d.Config.SessionIdle, d.Config.SessionAbsolute),
 		// The queue name identifies the deployment; test packages each have their own.
 		limiter: ratelimit.New(d.Redis, d.Config.Queue)}
@@ -197,14 +199,48 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
+// claimError is the one table from the errors of the use cases and the domain to API errors; an
+// error it does not know is returned as it is (an internal error, for handleError).
+func (s *Server) claimError(c *fiber.Ctx, err error) error {
+	var apiErr *Error
+	var fe claim.FieldErrors
+	var inc *storage.IncompleteError
+	var quota *storage.QuotaError
+	l := langOf(c)
+	switch {
+	case errors.As(err, &apiErr):
+		return apiErr
+	case errors.Is(err, storage.ErrNotFound):
+		return &Error{Status: fiber.StatusNotFound, Code: "not_found", Message: s.tr.T(l, "api.not_found")}
+	case errors.Is(err, filing.ErrForbidden):
+		return s.forbidden(c)
+	case errors.As(err, &fe):
+		return s.fieldError(c, fe)
+	case errors.As(err, &inc):
+		e := s.fieldError(c, inc.Missing).(*Error)
+		e.Code, e.Message = "incomplete", s.tr.T(l, "api.incomplete")
+		return e
+	case errors.Is(err, claim.ErrMalformed):
+		return &Error{Status: fiber.StatusBadRequest, Code: "malformed_json", Message: s.tr.T(l, "api.malformed")}
+	case errors.Is(err, storage.ErrConflict):
+		return &Error{Status: fiber.StatusConflict, Code: "conflict", Message: s.tr.T(l, "api.conflict")}
+	case errors.Is(err, storage.ErrTooLarge):
+		return s.tooLarge(c, s.Config.ClaimDocsMax)
+	case errors.As(err, &quota):
+		return &Error{Status: fiber.StatusConflict, Code: "quota_exceeded", Message: s.tr.T(l, "api.quota_"+quota.What, "Limit", quota.Limit)}
+	case errors.Is(err, context.DeadlineExceeded):
+		return &Error{Status: fiber.StatusServiceUnavailable, Code: "unavailable", Message: s.tr.T(l, "api.internal")}
+	}
+	return err
+}
+
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	var apiErr *Error
 	var fe *fiber.Error
 	l := langOf(c)
+	err = s.claimError(c, err)
 	switch {
 	case errors.As(err, &apiErr):
-	case errors.Is(err, storage.ErrNotFound):
-		apiErr = &Error{Status: fiber.StatusNotFound, Code: "not_found", Message: s.tr.T(l, "api.not_found")}
 	case errors.As(err, &fe):
 		code := "http_error"
 		msg := fe.Message
@@ -217,8 +253,6 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 			code = "too_large"
 		}
 		apiErr = &Error{Status: fe.Code, Code: code, Message: msg}
-	case errors.Is(err, context.DeadlineExceeded):
-		apiErr = &Error{Status: fiber.StatusServiceUnavailable, Code: "unavailable", Message: s.tr.T(l, "api.internal")}
 	default:
 		s.Log.Error("request failed", "request_id", c.Locals(ctxRequestID), "path", logPath(c), "error", err)
 		apiErr = &Error{Status: fiber.StatusInternalServerError, Code: "internal", Message: s.tr.T(l, "api.internal")}
@@ -239,11 +273,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		c.Status(apiErr.Status)
 		return s.render(c, "error", fiber.Map{"Heading": s.tr.T(l, heading), "Message": s.tr.T(l, text)})
 	}
-	body := fiber.Map{"code": apiErr.Code, "message": apiErr.Message}
-	if len(apiErr.Fields) > 0 {
-		body["fields"] = apiErr.Fields
-	}
-	return c.Status(apiErr.Status).JSON(fiber.Map{"error": body})
+	return c.Status(apiErr.Status).JSON(fiber.Map{"error": errorBody(apiErr)})
 }
 
 func (s *Server) notFound(c *fiber.Ctx) error { return fiber.ErrNotFound }

@@ -5,8 +5,8 @@ import (
 	"sync"
 	"testing"
 
+	"talap/portal/filing"
 	"talap/portal/testenv"
-	"talap/portal/web"
 )
 
 // The start-up step re-issues every version 1 receipt once, even when two portals run it at once.
@@ -21,14 +21,13 @@ func TestReissueLegacyReceiptsAtStartIsIdempotentAndConcurrent(t *testing.T) {
 		claims = append(claims, filed.ID)
 	}
 	current, _ := a.filedClaim() // a receipt of today: left alone
-	env := testenv.Get(t)
 	var wg sync.WaitGroup
 	counts := make([]int, 2)
 	for i := range counts {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			n, err := web.ReissueLegacyReceipts(context.Background(), env.Config, env.DB, quiet)
+			n, err := reissuer(t).ReissueLegacyReceipts(context.Background(), quiet)
 			if err != nil {
 				t.Error(err)
 			}
@@ -49,10 +48,20 @@ func TestReissueLegacyReceiptsAtStartIsIdempotentAndConcurrent(t *testing.T) {
 	if all, _ := receiptRows(t, current.ID); all != 1 {
 		t.Errorf("a current receipt was re-issued: %d rows", all)
 	}
-	if n, err := web.ReissueLegacyReceipts(context.Background(), env.Config, env.DB, quiet); err != nil || n != 0 {
+	if n, err := reissuer(t).ReissueLegacyReceipts(context.Background(), quiet); err != nil || n != 0 {
 		t.Errorf("second run re-issued %d (%v), want 0", n, err)
 	}
 	if n := countRows(t, `SELECT count(*) FROM audit_events WHERE event = 'receipt.reissued' AND claim_id = ANY($1::uuid[])`, claims); n != len(claims) {
 		t.Errorf("receipt.reissued audit events = %d, want %d", n, len(claims))
 	}
+}
+
+func reissuer(t *testing.T) *filing.Service {
+	t.Helper()
+	env := testenv.Get(t)
+	fs, err := filing.New(env.DB, env.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fs
 }

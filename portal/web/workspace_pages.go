@@ -8,6 +8,7 @@ import (
 
 	"talap/infra/seed"
 	"talap/portal/claim"
+	"talap/portal/filing"
 	"talap/portal/storage"
 )
 
@@ -78,9 +79,9 @@ func (s *Server) decidePage(c *fiber.Ctx) error {
 		return storage.ErrNotFound
 	}
 	var problems map[string]string
-	in := DecisionInput{}
+	in := filing.Decision{}
 	if c.Method() == fiber.MethodPost {
-		in = DecisionInput{Action: c.FormValue("action"), Reason: c.FormValue("reason"), CorrectionDue: c.FormValue("correction_due"), CourtID: c.FormValue("court_id")}
+		in = filing.Decision{Action: c.FormValue("action"), Reason: c.FormValue("reason"), CorrectionDue: c.FormValue("correction_due"), CourtID: c.FormValue("court_id")}
 		for _, r := range strings.Split(string(c.Request().PostArgs().Peek("reasons")), ",") {
 			if r != "" {
 				in.Reasons = append(in.Reasons, r)
@@ -91,7 +92,7 @@ func (s *Server) decidePage(c *fiber.Ctx) error {
 				in.Reasons = append(in.Reasons, string(v))
 			}
 		})
-		_, err := s.Decide(c, p, cl.ID, in)
+		_, err := s.filing.Decide(c.UserContext(), p.viewer(), cl.ID, in)
 		if err == nil {
 			return c.Redirect("/courts/"+cl.CourtID+"/queue", fiber.StatusSeeOther)
 		}

@@ -3,19 +3,14 @@ package web
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"talap/infra/seed"
-	"talap/portal/calendar"
 	"talap/portal/claim"
-	"talap/portal/deadline"
-	"talap/portal/lang"
+	"talap/portal/filing"
 	"talap/portal/storage"
 )
 
@@ -34,7 +29,7 @@ func (s *Server) SubmitResponse(c *fiber.Ctx, p *Principal, claimID string) (_ c
 		return claim.Response{}, err
 	}
 	if !p.OfficerOf(cl.RespondentBIN) {
-		return claim.Response{}, s.forbidden(c)
+		return claim.Response{}, filing.ErrForbidden
 	}
 	if n := int64(c.Request().Header.ContentLength()); n > s.Config.ClaimDocsMax+multipartOverhead {
 		return claim.Response{}, s.tooLarge(c, s.Config.ClaimDocsMax)
@@ -66,10 +61,7 @@ func (s *Server) SubmitResponse(c *fiber.Ctx, p *Principal, claimID string) (_ c
 	for i, st := range stored {
 		docs[i] = claim.Document{ID: st.ID, Name: st.Name, Size: st.Size, ContentType: st.ContentType, SHA256: st.SHA256, Key: st.Key, VersionID: st.VersionID}
 	}
-	actor := p.IIN
-	r, err := s.DB.AddResponse(ctx, claimID, cl.RespondentBIN, actor, text, docs, s.Config.MaxResponses, func(c claim.Claim) bool {
-		return c.ResponseDue != nil && time.Now().After(deadline.EndOfDay(c.ResponseDue.Time))
-	})
+	r, err := s.filing.Respond(ctx, p.viewer(), cl, text, docs)
 	if err != nil {
 		for _, st := range stored {
 			s.removeObject(st.Key, st.VersionID)
@@ -82,115 +74,9 @@ func (s *Server) SubmitResponse(c *fiber.Ctx, p *Principal, claimID string) (_ c
 func (s *Server) apiSubmitResponse(c *fiber.Ctx) error {
 	r, err := s.SubmitResponse(c, principalOf(c), c.Params("id"))
 	if err != nil {
-		return s.claimError(c, err)
+		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(r)
-}
-
-// DecisionInput is a clerk's decision as the API takes it.
-type DecisionInput struct {
-	Action        string   `json:"action"`
-	Reason        string   `json:"reason"`
-	Reasons       []string `json:"reasons"`
-	CorrectionDue string   `json:"correction_due"`
-	CourtID       string   `json:"court_id"`
-}
-
-// Decide applies a clerk's decision after checking its fields against the lists held as data.
-func (s *Server) Decide(c *fiber.Ctx, p *Principal, claimID string, in DecisionInput) (claim.Claim, error) {
-	ctx := c.UserContext()
-	cl, err := s.visibleClaim(ctx, p, claimID)
-	if err != nil {
-		return cl, err
-	}
-	if !p.ClerkOf(cl.CourtID) {
-		return cl, s.forbidden(c)
-	}
-	fe := claim.FieldErrors{}
-	if !claim.CourtAction(in.Action) {
-		fe["action"] = "unknown_choice"
-	}
-	if len([]rune(in.Reason)) > claim.MaxText {
-		fe["reason"] = "too_long"
-	}
-	ch, err := seed.LoadChoices()
-	if err != nil {
-		return cl, err
-	}
-	d := storage.Decision{Action: in.Action, Reasons: in.Reasons, Text: strings.TrimSpace(in.Reason)}
-	switch in.Action {
-	case claim.ActionReturn:
-		if !allIn(in.Reasons, ch.ReturnGrounds) {
-			fe["reasons"] = "unknown_choice"
-		}
-		if len(in.Reasons) == 0 && d.Text == "" {
-			fe["reasons"] = "required"
-		}
-	case claim.ActionLeaveWithoutMotion:
-		if !allIn(in.Reasons, ch.Defects) {
-			fe["reasons"] = "unknown_choice"
-		}
-		if len(in.Reasons) == 0 && d.Text == "" {
-			fe["reasons"] = "required"
-		}
-		// A date at 00:00 UTC, as calendar.AlmatyDate gives today: parsed at Almaty midnight it
-		// would fall on the day before, and today would be refused.
-		due, err := calendar.ParseDate(in.CorrectionDue)
-		switch {
-		case in.CorrectionDue == "":
-			fe["correction_due"] = "required"
-		case err != nil:
-			fe["correction_due"] = "invalid_date"
-		case due.Before(calendar.AlmatyDate(time.Now())):
-			fe["correction_due"] = "date_out_of_range"
-		default:
-			d.CorrectionDue = &due
-			at := deadline.EndOfDay(due)
-			if s.Config.CorrectionTimer > 0 {
-				at = time.Now().Add(s.Config.CorrectionTimer)
-			}
-			d.CheckAt = &at
-		}
-	case claim.ActionTransfer:
-		d.ToCourt = in.CourtID
-		courts, err := s.DB.Courts(ctx)
-		if err != nil {
-			return cl, err
-		}
-		var from, to lang.Text
-		for _, ct := range courts {
-			if ct.ID == in.CourtID {
-				to = ct.Name
-			}
-			if ct.ID == cl.CourtID {
-				from = ct.Name
-			}
-		}
-		if to.RU == "" || in.CourtID == cl.CourtID {
-			fe["court_id"] = "unknown_choice"
-		}
-		if d.Text == "" {
-			fe["reason"] = "required"
-		}
-		d.Explanation = lang.Text{
-			KK: fmt.Sprintf("%s талапты %s сотына берді (ӘРПК 108-бабы): %s", from.KK, to.KK, d.Text),
-			RU: fmt.Sprintf("%s передал иск в %s (ст. 108 АППК): %s", from.RU, to.RU, d.Text),
-			EN: fmt.Sprintf("The %s transferred the claim to the %s (APPK Art. 108): %s", from.EN, to.EN, d.Text),
-		}
-	}
-	if len(fe) > 0 {
-		return cl, fe
-	}
-	return s.DB.Decide(ctx, claimID, cl.CourtID, p.IIN, d)
-}
-
-func allIn(codes []string, list []seed.Choice) bool {
-	for _, code := range codes {
-		if !slices.ContainsFunc(list, func(ch seed.Choice) bool { return ch.Code == code }) {
-			return false
-		}
-	}
-	return true
 }
 
 func (s *Server) apiDecide(c *fiber.Ctx) error {
@@ -198,7 +84,7 @@ func (s *Server) apiDecide(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in DecisionInput
+	var in filing.Decision
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
@@ -209,11 +95,11 @@ func (s *Server) apiDecide(c *fiber.Ctx) error {
 		if strings.HasPrefix(err.Error(), "json: unknown field ") {
 			return s.fieldError(c, claim.FieldErrors{strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`): "unknown_field"})
 		}
-		return s.claimError(c, claim.ErrMalformed)
+		return claim.ErrMalformed
 	}
-	cl, err := s.Decide(c, principalOf(c), c.Params("id"), in)
+	cl, err := s.filing.Decide(c.UserContext(), principalOf(c).viewer(), c.Params("id"), in)
 	if err != nil {
-		return s.claimError(c, err)
+		return err
 	}
 	return c.JSON(s.claimJSON(c, cl))
 }
