@@ -199,7 +199,7 @@ func (db *DB) CreateDraft(ctx context.Context, claimantIIN string, d claim.Draft
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var drafts int
 		if err := tx.QueryRow(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('talap.drafts:' || $1, 0)),
-			(SELECT count(*) FROM claims WHERE claimant_iin = $1 AND status = 'draft')`, claimantIIN).Scan(nil, &drafts); err != nil {
+			(SELECT count(*) FROM claims WHERE claimant_iin = $1 AND status = `+sqlStatus(claim.StatusDraft)+`)`, claimantIIN).Scan(nil, &drafts); err != nil {
 			return fmt.Errorf("count drafts: %w", err)
 		}
 		if drafts >= maxDrafts {
@@ -426,7 +426,7 @@ func (db *DB) Submit(ctx context.Context, id, claimantIIN string, check func(cla
 			return &IncompleteError{Missing: missing}
 		}
 		c = cur
-		err = tx.QueryRow(ctx, `UPDATE claims SET status = 'submitted', submitted_at = now(), updated_at = now(),
+		err = tx.QueryRow(ctx, `UPDATE claims SET status = `+sqlStatus(claim.StatusSubmitted)+`, submitted_at = now(), updated_at = now(),
 				problems = '[]',
 				number = coalesce(number, 'TLP-' || to_char(now() AT TIME ZONE 'Asia/Almaty', 'YYYY') || '-' ||
 					lpad(nextval('claim_number_seq')::text, 6, '0'))
@@ -473,7 +473,7 @@ func (db *DB) Withdraw(ctx context.Context, id, claimantIIN string) (claim.Claim
 		if _, err := claim.Next(cur.Status, "withdraw"); err != nil {
 			return ErrConflict
 		}
-		if _, err := tx.Exec(ctx, `UPDATE claims SET status = 'withdrawn', updated_at = now() WHERE id = $1`, id); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE claims SET status = `+sqlStatus(claim.StatusWithdrawn)+`, updated_at = now() WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("withdraw: %w", err)
 		}
 		if err := appendAudit(ctx, tx, claimantIIN, "claim.withdrawn", id, nil); err != nil {
@@ -530,7 +530,7 @@ func (db *DB) RouteClaim(ctx context.Context, id string, decide func(RoutingInpu
 			if err != nil {
 				return err
 			}
-			if _, err := tx.Exec(ctx, `UPDATE claims SET status = 'unroutable', updated_at = now(), problems = $2 WHERE id = $1`, id, problems); err != nil {
+			if _, err := tx.Exec(ctx, `UPDATE claims SET status = `+sqlStatus(claim.StatusUnroutable)+`, updated_at = now(), problems = $2 WHERE id = $1`, id, problems); err != nil {
 				return fmt.Errorf("mark unroutable: %w", err)
 			}
 			return appendAudit(ctx, tx, "worker", "claim.unroutable", id, map[string]string{"reason": out.UnroutableWhy.EN})
@@ -539,7 +539,7 @@ func (db *DB) RouteClaim(ctx context.Context, id string, decide func(RoutingInpu
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE claims SET status = 'routed', court_id = $2, routing_rule = $3,
+		if _, err := tx.Exec(ctx, `UPDATE claims SET status = `+sqlStatus(claim.StatusRouted)+`, court_id = $2, routing_rule = $3,
 			routing_explanation = $4, routed_at = now(), updated_at = now(), response_due = $5 WHERE id = $1`,
 			id, out.Routing.CourtID, out.Routing.Rule, expl, out.ResponseDue); err != nil {
 			return fmt.Errorf("mark routed: %w", err)

@@ -54,16 +54,16 @@ func (db *DB) Decide(ctx context.Context, id, courtID, actor string, d Decision)
 				return fmt.Errorf("case number: %w", err)
 			}
 			number := fmt.Sprintf("%s/%d/%05d", courtID, year, seq)
-			_, err = tx.Exec(ctx, `UPDATE claims SET status = 'registered', case_number = $2, registered_at = now(), decided_at = now(), updated_at = now() WHERE id = $1`, id, number)
+			_, err = tx.Exec(ctx, `UPDATE claims SET status = `+sqlStatus(claim.StatusRegistered)+`, case_number = $2, registered_at = now(), decided_at = now(), updated_at = now() WHERE id = $1`, id, number)
 			if err != nil {
 				return fmt.Errorf("register: %w", err)
 			}
 		case claim.ActionReturn:
-			if _, err := tx.Exec(ctx, `UPDATE claims SET status = 'returned', decided_at = now(), updated_at = now() WHERE id = $1`, id); err != nil {
+			if _, err := tx.Exec(ctx, `UPDATE claims SET status = `+sqlStatus(claim.StatusReturned)+`, decided_at = now(), updated_at = now() WHERE id = $1`, id); err != nil {
 				return fmt.Errorf("return: %w", err)
 			}
 		case claim.ActionLeaveWithoutMotion:
-			if _, err := tx.Exec(ctx, `UPDATE claims SET status = 'left_without_motion', correction_due = $2, decided_at = now(), updated_at = now() WHERE id = $1`, id, d.CorrectionDue); err != nil {
+			if _, err := tx.Exec(ctx, `UPDATE claims SET status = `+sqlStatus(claim.StatusLeftWithoutMotion)+`, correction_due = $2, decided_at = now(), updated_at = now() WHERE id = $1`, id, d.CorrectionDue); err != nil {
 				return fmt.Errorf("leave without motion: %w", err)
 			}
 			// The check for the correction is scheduled below, once the decision has its id.
@@ -140,7 +140,7 @@ func (db *DB) AutoReturnFor(ctx context.Context, id string, decisionID int64, no
 				return nil
 			}
 		}
-		if _, err := tx.Exec(ctx, `UPDATE claims SET status = 'returned', decided_at = now(), updated_at = now() WHERE id = $1`, id); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE claims SET status = `+sqlStatus(claim.StatusReturned)+`, decided_at = now(), updated_at = now() WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("auto return: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO decisions (claim_id, action, reasons, text, from_court, decided_by)

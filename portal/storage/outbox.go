@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"talap/portal/claim"
 	"talap/portal/task"
 
 	"github.com/jackc/pgx/v5"
@@ -97,7 +98,7 @@ func (db *DB) RequeueStuck(ctx context.Context, olderThan time.Duration) (int, e
 	var n int
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `UPDATE claims c SET updated_at = now()
-			WHERE c.status IN ('submitted', 'validating') AND c.updated_at < now() - $1::interval
+			WHERE c.status IN (`+sqlStatus(claim.StatusSubmitted)+`, `+sqlStatus(claim.StatusValidating)+`) AND c.updated_at < now() - $1::interval
 			AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.sent_at IS NULL AND o.payload->>'claim_id' = c.id::text)
 			RETURNING c.id::text`, olderThan.String())
 		if err != nil {

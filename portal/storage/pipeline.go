@@ -21,7 +21,7 @@ func (db *DB) StartValidation(ctx context.Context, id string) (claim.Claim, bool
 	// One statement, so one round trip and no explicit transaction: the claim moves from
 	// submitted to validating together with its audit event, or nothing happens.
 	_, err := db.Pool.Exec(ctx, `WITH moved AS (
-			UPDATE claims SET status = 'validating', updated_at = now() WHERE id = $1::uuid AND status = 'submitted' RETURNING id)
+			UPDATE claims SET status = `+sqlStatus(claim.StatusValidating)+`, updated_at = now() WHERE id = $1::uuid AND status = `+sqlStatus(claim.StatusSubmitted)+` RETURNING id)
 		`+auditInsert+` SELECT $2, 'worker', 'claim.validating', id, '{}' FROM moved`, id, auditNow())
 	if err != nil {
 		return claim.Claim{}, false, fmt.Errorf("start validation: %w", err)
@@ -70,7 +70,7 @@ func (db *DB) FinishValidation(ctx context.Context, id string, problems, flags [
 			if err != nil {
 				return err
 			}
-			if _, err := tx.Exec(ctx, `UPDATE claims SET status = 'needs_correction', problems = $2, flags = $3, updated_at = now() WHERE id = $1`, id, pj, fj); err != nil {
+			if _, err := tx.Exec(ctx, `UPDATE claims SET status = `+sqlStatus(claim.StatusNeedsCorrection)+`, problems = $2, flags = $3, updated_at = now() WHERE id = $1`, id, pj, fj); err != nil {
 				return fmt.Errorf("needs correction: %w", err)
 			}
 			codes := make([]string, len(problems))
@@ -108,7 +108,7 @@ func (db *DB) DuplicateOf(ctx context.Context, c claim.Claim) (string, error) {
 	var number string
 	err := db.Pool.QueryRow(ctx, `SELECT coalesce(number, '') FROM claims
 		WHERE claimant_iin = $1 AND respondent_bin = $2 AND lower(act_number) = lower($3) AND id::text <> $4
-		AND status NOT IN ('draft', 'withdrawn') ORDER BY submitted_at LIMIT 1`,
+		AND status NOT IN (`+sqlStatus(claim.StatusDraft)+`, `+sqlStatus(claim.StatusWithdrawn)+`) ORDER BY submitted_at LIMIT 1`,
 		c.ClaimantIIN, c.RespondentBIN, c.ContestedAct.Number, c.ID).Scan(&number)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil

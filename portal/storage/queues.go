@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"talap/portal/claim"
+
 	"github.com/jackc/pgx/v5"
 )
 
@@ -43,7 +45,7 @@ func scanQueue(r pgx.CollectableRow) (QueueItem, error) {
 // CourtQueue lists the claims routed to a court and waiting for its decision, oldest first, after
 // the cursor. Keyset pagination on (routed_at, id) keeps every page as fast as the first.
 func (db *DB) CourtQueue(ctx context.Context, courtID string, f QueueFilter, after *Cursor, limit int) ([]QueueItem, error) {
-	q := listQuery{where: []string{"c.court_id = $1", "c.status = 'routed'"}, args: []any{courtID}}
+	q := listQuery{where: []string{"c.court_id = $1", "c.status = " + sqlStatus(claim.StatusRouted)}, args: []any{courtID}}
 	if f.Category != "" {
 		q.add("c.category = $%d", f.Category)
 	}

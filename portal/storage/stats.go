@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"talap/portal/claim"
 	"talap/portal/lang"
 )
 
@@ -90,10 +91,10 @@ func (db *DB) CourtStats(ctx context.Context, courtID string) (CourtStats, error
 			coalesce(extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (ORDER BY took)), 0)::float8,
 			coalesce(extract(epoch FROM percentile_cont(0.9) WITHIN GROUP (ORDER BY took)), 0)::float8
 		FROM (SELECT
-				CASE WHEN status = 'routed' THEN (now() AT TIME ZONE 'Asia/Almaty')::date - (routed_at AT TIME ZONE 'Asia/Almaty')::date END AS age,
-				CASE WHEN status = 'registered' THEN registered_at - submitted_at END AS took
+				CASE WHEN status = `+sqlStatus(claim.StatusRouted)+` THEN (now() AT TIME ZONE 'Asia/Almaty')::date - (routed_at AT TIME ZONE 'Asia/Almaty')::date END AS age,
+				CASE WHEN status = `+sqlStatus(claim.StatusRegistered)+` THEN registered_at - submitted_at END AS took
 			FROM claims
-			WHERE court_id = $1 AND (status = 'routed' OR (status = 'registered' AND registered_at IS NOT NULL AND submitted_at IS NOT NULL))) c`,
+			WHERE court_id = $1 AND (status = `+sqlStatus(claim.StatusRouted)+` OR (status = `+sqlStatus(claim.StatusRegistered)+` AND registered_at IS NOT NULL AND submitted_at IS NOT NULL))) c`,
 		courtID).QueryRow(func(row pgx.Row) error {
 		var median, p90 float64
 		err := row.Scan(&st.Waiting[0], &st.Waiting[1], &st.Waiting[2], &st.Waiting[3], &st.Registered, &median, &p90)
@@ -155,8 +156,8 @@ func (db *DB) PublicStats(ctx context.Context) (PublicStats, error) {
 	// 3 (0b011) is a category row, 5 (0b101) a court row, 6 (0b110) an outcome row, 7 the total.
 	b.Queue(`SELECT GROUPING(category, court_id, outcome), coalesce(category, ''), coalesce(court_id, ''), coalesce(outcome, ''), count(*)
 		FROM (SELECT category, court_id,
-				CASE WHEN status IN ('registered', 'returned', 'withdrawn') THEN status ELSE 'pending' END AS outcome
-			FROM claims WHERE status <> 'draft') c
+				CASE WHEN status IN (` + sqlStatus(claim.StatusRegistered) + `, ` + sqlStatus(claim.StatusReturned) + `, ` + sqlStatus(claim.StatusWithdrawn) + `) THEN status ELSE 'pending' END AS outcome
+			FROM claims WHERE status <> ` + sqlStatus(claim.StatusDraft) + `) c
 		GROUP BY GROUPING SETS ((category), (court_id), (outcome), ())`).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var set, n int

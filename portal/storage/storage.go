@@ -17,6 +17,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"talap/infra/migrations"
+	"talap/portal/claim"
 )
 
 // ErrNotFound is returned when a row asked for does not exist.
@@ -138,3 +139,7 @@ func adminDSN(dsn string) (name, admin string, err error) {
 func (db *DB) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, db.Pool, fn)
 }
+
+// sqlStatus is a claim status as an SQL literal, so that statements name statuses through claim's
+// constants (the values are fixed identifiers, never input).
+func sqlStatus(s claim.Status) string { return "'" + string(s) + "'" }

@@ -334,3 +334,24 @@ func TestLockedClaimReadSeesDocumentsChangedWhileItWaited(t *testing.T) {
 		t.Fatalf("document.removed events = %d (%v), want 0", removed, err)
 	}
 }
+
+// Statements name statuses through claim's constants; the table must accept each of them and no
+// other value.
+func TestEveryClaimStatusIsOneTheTableAccepts(t *testing.T) {
+	db := testenv.Get(t).DB
+	id := draft(t, db)
+	ctx := context.Background()
+	for _, st := range []claim.Status{claim.StatusDraft, claim.StatusSubmitted, claim.StatusValidating, claim.StatusRouted,
+		claim.StatusRegistered, claim.StatusNeedsCorrection, claim.StatusLeftWithoutMotion, claim.StatusReturned,
+		claim.StatusWithdrawn, claim.StatusUnroutable, "bogus"} {
+		tx, err := db.Pool.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = tx.Exec(ctx, `UPDATE claims SET status = $2 WHERE id = $1`, id, string(st))
+		_ = tx.Rollback(ctx)
+		if (err == nil) != (st != "bogus") {
+			t.Errorf("status %q: update error %v", st, err)
+		}
+	}
+}
