@@ -133,24 +133,20 @@ func loadClaim(ctx context.Context, q querier, id string, lock bool) (claim.Clai
 	if err != nil {
 		return c, fmt.Errorf("load claim: %w", err)
 	}
+	// The fields the API hides (json "-") come under names of their own.
 	var stored []struct {
-		ID          string    `json:"id"`
-		Kind        string    `json:"kind"`
-		Name        string    `json:"name"`
-		Size        int64     `json:"size"`
-		ContentType string    `json:"content_type"`
-		SHA256      string    `json:"sha256"`
-		UploadedBy  string    `json:"uploaded_by"`
-		CreatedAt   time.Time `json:"created_at"`
-		Key         string    `json:"object_key"`
-		VersionID   string    `json:"version_id"`
+		claim.Document
+		UploadedBy string `json:"uploaded_by"`
+		Key        string `json:"object_key"`
+		VersionID  string `json:"version_id"`
 	}
 	if err := json.Unmarshal(docs, &stored); err != nil {
 		return c, fmt.Errorf("load documents: %w", err)
 	}
 	c.Documents = make([]claim.Document, len(stored))
 	for i, d := range stored {
-		c.Documents[i] = claim.Document(d)
+		c.Documents[i] = d.Document
+		c.Documents[i].UploadedBy, c.Documents[i].Key, c.Documents[i].VersionID = d.UploadedBy, d.Key, d.VersionID
 		c.Documents[i].CreatedAt = d.CreatedAt.Local() // as pgx gives every other time
 	}
 	return c, nil

@@ -82,25 +82,27 @@ func (db *DB) Migrate(ctx context.Context) error {
 // EnsureDatabase creates the database named in dsn if it does not exist, connecting to the
 // server's maintenance database to do so.
 func EnsureDatabase(ctx context.Context, dsn string) error {
-	name, admin, err := adminDSN(dsn)
-	if err != nil {
-		return err
-	}
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		return fmt.Errorf("connect to postgres: %w", err)
-	}
-	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
-	var pgErr *pgconn.PgError
-	if err != nil && !(errors.As(err, &pgErr) && pgErr.Code == "42P04") {
-		return fmt.Errorf("create database %s: %w", name, err)
-	}
-	return nil
+	return onServer(ctx, dsn, func(conn *pgx.Conn, name string) error {
+		_, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+		var pgErr *pgconn.PgError
+		if err != nil && !(errors.As(err, &pgErr) && pgErr.Code == "42P04") {
+			return fmt.Errorf("create database %s: %w", name, err)
+		}
+		return nil
+	})
 }
 
 // DropDatabase drops the database named in dsn, ending its connections.
 func DropDatabase(ctx context.Context, dsn string) error {
+	return onServer(ctx, dsn, func(conn *pgx.Conn, name string) error {
+		_, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+		return err
+	})
+}
+
+// onServer runs do on a connection to the server's maintenance database, with the name of the
+// database dsn names.
+func onServer(ctx context.Context, dsn string, do func(conn *pgx.Conn, name string) error) error {
 	name, admin, err := adminDSN(dsn)
 	if err != nil {
 		return err
@@ -110,8 +112,7 @@ func DropDatabase(ctx context.Context, dsn string) error {
 		return fmt.Errorf("connect to postgres: %w", err)
 	}
 	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
-	return err
+	return do(conn, name)
 }
 
 func adminDSN(dsn string) (name, admin string, err error) {
