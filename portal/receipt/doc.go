@@ -48,9 +48,11 @@
 // with the claim's newest receipt, for links printed before tokens existed; it never shows the
 // token, the salt or personal data.
 //
-// The receipt PDF ([Signer.PDF]) prints the full facts — claimant name and IIN, document names, the
-// salt — beside the signature, so its holder can show what the signature stands for. The /verify
-// page shows only the signed public JSON and the result ([VerifyCanonical]).
+// The receipt PDF ([Signer.RenderPDF]) prints the full facts — claimant name and IIN, document
+// names, the salt — beside the signature, so its holder can show what the signature stands for,
+// with the category and kind in words of the receipt's language; its texts come from the catalogs
+// (frontend/locales, receipt.*). The /verify page shows only the signed public JSON and the result
+// ([VerifyCanonical]).
 //
 // # Version 1 receipts
 //

@@ -19,6 +19,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"talap/frontend/fonts"
+	langs "talap/portal/lang"
+	"talap/portal/locale"
 )
 
 // Zone is the time zone the receipt states the filing time in.
@@ -47,25 +49,37 @@ func FormatFiledAt(t time.Time) (string, error) {
 	return t.In(loc).Format("02.01.2006 15:04") + " (" + Zone + ")", nil
 }
 
-// PDF signs f and returns its receipt as an A4 PDF in lang (kk, ru or en). The QR code and the
-// printed link lead to verifyURL, the public page where the signature can be checked. See WritePDF.
-func (s *Signer) PDF(f Facts, lang, verifyURL string) ([]byte, error) {
+// RenderPDF signs f and returns its receipt as an A4 PDF in lang (kk, ru or en), worded by t. The
+// QR code and the printed link lead to verifyURL, the public page where the signature can be
+// checked. See WritePDF.
+func (s *Signer) RenderPDF(t Translate, f Facts, lang, verifyURL string) ([]byte, error) {
 	var b bytes.Buffer
-	if err := s.WritePDF(&b, f, lang, verifyURL); err != nil {
+	if err := s.WritePDF(&b, t, f, lang, verifyURL); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
 }
 
-// WritePDF is PDF writing to w. The receipt shows the full facts (claimant name and IIN, document
-// names) with the signature, key ID, claimant commitment and the commitment's salt, which only this
-// PDF shows; verifyURL should hold the receipt's token (NewToken), never its guessable number. Its fonts are embedded, and its
-// creation date is the filing time, so the same facts and key always give the same bytes.
-func (s *Signer) WritePDF(w io.Writer, f Facts, lang, verifyURL string) error {
-	l, ok := texts[lang]
-	if !ok {
+// PDF is RenderPDF worded by the process's shared catalogs (locale.Shared).
+//
+// Deprecated: use RenderPDF with the caller's Translator.
+func (s *Signer) PDF(f Facts, lang, verifyURL string) ([]byte, error) {
+	return s.RenderPDF(locale.Shared().T, f, lang, verifyURL)
+}
+
+// WritePDF is RenderPDF writing to w. The receipt shows the full facts (claimant name and IIN,
+// document names, the category and kind in words) with the signature, key ID, claimant commitment
+// and the commitment's salt, which only this PDF shows; verifyURL should hold the receipt's token
+// (NewToken), never its guessable number. Its fonts are embedded, and its creation date is the
+// filing time, so the same facts, key and catalogs always give the same bytes.
+func (s *Signer) WritePDF(w io.Writer, t Translate, f Facts, lang, verifyURL string) error {
+	if !langs.Valid(lang) {
 		return fmt.Errorf("receipt: unsupported language %q (want kk, ru or en)", lang)
 	}
+	if t == nil {
+		return errors.New("receipt: no Translate")
+	}
+	l := words{t: t, lang: lang}
 	if verifyURL == "" {
 		return errors.New("receipt: verify URL is empty")
 	}
@@ -94,38 +108,38 @@ func (s *Signer) WritePDF(w io.Writer, f Facts, lang, verifyURL string) error {
 	// always one page; when it is not, it is laid out again knowing the count.
 	lay := func(pages int) *doc {
 		d := newDoc(l, lang, ff, pages)
-		d.pdf.SetTitle(printable(l.Title+" "+l.NumberSign+" "+f.Number), true)
+		d.pdf.SetTitle(printable(l.get("title")+" "+l.get("number_sign")+" "+f.Number), true)
 		d.pdf.SetCreationDate(f.FiledAt)
 		d.pdf.SetModificationDate(f.FiledAt)
 		d.pdf.RegisterImageOptionsReader("qr", fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(png))
-		d.footer = fmt.Sprintf("%s %s · %s", l.NumberSign, f.Number, filed)
+		d.footer = fmt.Sprintf("%s %s · %s", l.get("number_sign"), f.Number, filed)
 		d.pdf.AddPage()
 
 		d.header(f.Number, filed, verifyURL)
 
-		d.section(l.Details)
-		d.row(l.Number, f.Number, plain)
-		d.row(l.FiledAt, filed, plain)
-		d.row(l.Claimant, f.Claimant.Name, plain)
-		d.row(l.ClaimantIIN, f.Claimant.IIN, plain)
-		d.row(l.Respondent, f.Respondent.Name, plain)
-		d.row(l.RespBIN, f.Respondent.BIN, plain)
+		d.section(l.get("details"))
+		d.row(l.get("number"), f.Number, plain)
+		d.row(l.get("filed_at"), filed, plain)
+		d.row(l.get("claimant"), f.Claimant.Name, plain)
+		d.row(l.get("claimant_iin"), f.Claimant.IIN, plain)
+		d.row(l.get("respondent"), f.Respondent.Name, plain)
+		d.row(l.get("respondent_bin"), f.Respondent.BIN, plain)
 		if f.Court == "" {
-			d.row(l.Court, l.CourtPending, muted)
+			d.row(l.get("court"), l.get("court_pending"), muted)
 		} else {
-			d.row(l.Court, f.Court, plain)
+			d.row(l.get("court"), f.Court, plain)
 		}
-		d.row(l.CategoryKind, joinNonEmpty(" / ", f.Category, f.Kind), plain)
+		d.row(l.get("category_kind"), joinNonEmpty(" / ", l.code("category", f.Category), l.code("kind", f.Kind)), plain)
 
-		d.section(l.Documents)
+		d.section(l.get("documents"))
 		d.documents(f.Documents)
 
-		d.section(l.Signature)
-		d.row(l.Algorithm, "Ed25519", plain)
-		d.row(l.KeyID, sg.KeyID, code)
-		d.row(l.SigValue, base64.StdEncoding.EncodeToString(sg.Signature), code)
-		d.row(l.Commit, PublicView(f).ClaimantCommitment, code)
-		d.row(l.Salt, f.Salt, code)
+		d.section(l.get("signature"))
+		d.row(l.get("algorithm"), "Ed25519", plain)
+		d.row(l.get("key_id"), sg.KeyID, code)
+		d.row(l.get("signature_value"), base64.StdEncoding.EncodeToString(sg.Signature), code)
+		d.row(l.get("commitment"), PublicView(f).ClaimantCommitment, code)
+		d.row(l.get("salt"), f.Salt, code)
 
 		d.verification(verifyURL)
 		return d
@@ -175,11 +189,11 @@ const (
 
 type doc struct {
 	pdf    *fpdf.Fpdf
-	l      labels
+	l      words
 	footer string
 }
 
-func newDoc(l labels, lang string, ff [2][]byte, pages int) *doc {
+func newDoc(l words, lang string, ff [2][]byte, pages int) *doc {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetMargins(marginX, marginT, marginX)
 	pdf.SetAutoPageBreak(false, pageH-bottom)
@@ -197,7 +211,7 @@ func newDoc(l labels, lang string, ff [2][]byte, pages int) *doc {
 		d.font(false, 7.5, grey)
 		pdf.SetXY(marginX, y+1.5)
 		pdf.CellFormat(contW*0.7, 4, printable(d.footer), "", 0, "L", false, 0, "")
-		pdf.CellFormat(contW*0.3, 4, fmt.Sprintf(l.Page, pdf.PageNo(), pages), "", 0, "R", false, 0, "")
+		pdf.CellFormat(contW*0.3, 4, l.get("page", "Page", pdf.PageNo(), "Pages", pages), "", 0, "R", false, 0, "")
 	})
 	return d
 }
@@ -295,21 +309,21 @@ func (d *doc) header(number, filed, verifyURL string) {
 	qrX := pageW - marginX - qrSize
 	p.ImageOptions("qr", qrX, top-2, qrSize, qrSize, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, verifyURL)
 	d.font(false, 6.5, grey)
-	d.text(qrX, top-2+qrSize-1.5, qrSize, 3, []string{d.l.VerifyScan}, "C")
+	d.text(qrX, top-2+qrSize-1.5, qrSize, 3, []string{d.l.get("verify_scan")}, "C")
 
 	w := contW - qrSize - 6
 	d.font(true, 8, navy)
-	brand := d.lines(d.l.Brand, w)
+	brand := d.lines(d.l.get("brand"), w)
 	d.text(marginX, top, w, 4, brand, "L")
 	y := top + float64(len(brand))*4 + 3
 
 	d.font(true, 18, ink)
-	title := d.lines(d.l.Title, w)
+	title := d.lines(d.l.get("title"), w)
 	d.text(marginX, y, w, 8.5, title, "L")
 	y += float64(len(title))*8.5 + 1.5
 
 	d.font(true, 13, navy)
-	num := d.lines(d.l.NumberSign+" "+number, w)
+	num := d.lines(d.l.get("number_sign")+" "+number, w)
 	d.text(marginX, y, w, 6.5, num, "L")
 	y += float64(len(num))*6.5 + 0.5
 
@@ -383,7 +397,7 @@ func (d *doc) documents(docs []Document) {
 		d.ensure(8.2)
 		y := p.GetY()
 		d.font(false, 10, grey)
-		d.text(marginX, y+1.6, contW, 5, []string{d.l.NoDocuments}, "L")
+		d.text(marginX, y+1.6, contW, 5, []string{d.l.get("no_documents")}, "L")
 		d.color(rule)
 		p.SetLineWidth(0.2)
 		p.Line(marginX, y+8.2, pageW-marginX, y+8.2)
@@ -404,9 +418,9 @@ func (d *doc) documents(docs []Document) {
 		p.Rect(marginX, y, contW, 6.5, "F")
 		d.font(true, 8, grey)
 		d.text(marginX, y+0.5, noW, 5.5, []string{"№"}, "L")
-		d.text(marginX+noW, y+0.5, nameW, 5.5, []string{d.l.DocName}, "L")
-		d.text(marginX+noW+nameW, y+0.5, sizeW-gap, 5.5, []string{d.l.DocSize}, "R")
-		d.text(marginX+noW+nameW+sizeW, y+0.5, hashW, 5.5, []string{d.l.Hash}, "L")
+		d.text(marginX+noW, y+0.5, nameW, 5.5, []string{d.l.get("document_name")}, "L")
+		d.text(marginX+noW+nameW, y+0.5, sizeW-gap, 5.5, []string{d.l.get("document_size")}, "R")
+		d.text(marginX+noW+nameW+sizeW, y+0.5, hashW, 5.5, []string{"SHA-256"}, "L")
 		p.SetXY(marginX, y+6.5)
 	}
 	head()
@@ -438,11 +452,11 @@ func (d *doc) documents(docs []Document) {
 func (d *doc) verification(verifyURL string) {
 	p := d.pdf
 	d.font(false, 9.5, ink)
-	how := d.lines(d.l.VerifyHow, contW)
+	how := d.lines(d.l.get("verify_how"), contW)
 	url := d.lines(verifyURL, contW)
 	d.font(false, 8, grey)
-	note := d.lines(d.l.PublicNote, contW)
-	d.section(d.l.Verify)
+	note := d.lines(d.l.get("public_note"), contW)
+	d.section(d.l.get("verify"))
 	d.ensure(float64(len(how)+len(url))*5 + float64(len(note))*4 + 6)
 	y := p.GetY() + 2
 	d.font(false, 9.5, ink)
@@ -458,28 +472,6 @@ func (d *doc) verification(verifyURL string) {
 	d.font(false, 8, grey)
 	d.text(marginX, y, contW, 4, note, "L")
 	p.SetXY(marginX, y+float64(len(note))*4)
-}
-
-// humanSize writes n bytes in the largest binary unit that keeps the number at least 1.
-func humanSize(n int64, l labels) string {
-	if n < 1024 {
-		return strconv.FormatInt(n, 10) + " " + l.Units[0]
-	}
-	v, i := float64(n), 0
-	for v >= 1024 && i < len(l.Units)-1 {
-		v /= 1024
-		i++
-	}
-	if v >= 1023.95 && i < len(l.Units)-1 { // would print as 1024,0
-		v /= 1024
-		i++
-	}
-	prec := 1
-	if v >= 100 {
-		prec = 0
-	}
-	s := strconv.FormatFloat(v, 'f', prec, 64)
-	return strings.Replace(s, ".", l.DecimalSep, 1) + " " + l.Units[i]
 }
 
 // printable makes s safe to draw. It composes characters (NFC: file names from macOS arrive

@@ -8,7 +8,19 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"talap/portal/locale"
 )
+
+// translator loads the catalogs the portal words receipts with.
+func translator(t *testing.T) *locale.Translator {
+	t.Helper()
+	tr, err := locale.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
 
 // verifyURL carries a token, as the portal prints it: never the guessable claim number.
 const verifyURL = "https://talap.example.kz/verify/ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
@@ -41,7 +53,7 @@ func pdfText(t *testing.T, path string) string {
 }
 
 func TestPDF(t *testing.T) {
-	s := signer(t)
+	s, tr := signer(t), translator(t)
 	f := sample()
 	sg, err := s.Sign(f)
 	if err != nil {
@@ -53,7 +65,7 @@ func TestPDF(t *testing.T) {
 		{"en", "Filing receipt", "Page 1 of 1"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
-			pdf, err := s.PDF(f, tc.lang, verifyURL)
+			pdf, err := s.RenderPDF(tr.T, f, tc.lang, verifyURL)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -65,7 +77,7 @@ func TestPDF(t *testing.T) {
 			if !bytes.Contains(bytes.ToLower(pdf), []byte("dejavu")) || !bytes.Contains(pdf, []byte("/FontFile2")) {
 				t.Error("PDF does not embed the DejaVu font")
 			}
-			again, err := s.PDF(f, tc.lang, verifyURL)
+			again, err := s.RenderPDF(tr.T, f, tc.lang, verifyURL)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -109,11 +121,11 @@ func TestPDF(t *testing.T) {
 }
 
 func TestPDFPendingCourtAndNoDocuments(t *testing.T) {
-	s := signer(t)
+	s, tr := signer(t), translator(t)
 	f := sample()
 	f.Court = ""
 	f.Documents = nil
-	pdf, err := s.PDF(f, "en", verifyURL)
+	pdf, err := s.RenderPDF(tr.T, f, "en", verifyURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +138,7 @@ func TestPDFPendingCourtAndNoDocuments(t *testing.T) {
 }
 
 func TestPDFManyDocumentsBreaksPages(t *testing.T) {
-	s := signer(t)
+	s, tr := signer(t), translator(t)
 	f := sample()
 	f.Documents = nil
 	for i := range 40 {
@@ -135,7 +147,7 @@ func TestPDFManyDocumentsBreaksPages(t *testing.T) {
 			Size: int64(i) * 100000, SHA256: hashB, ContentType: "application/pdf",
 		})
 	}
-	pdf, err := s.PDF(f, "kk", verifyURL)
+	pdf, err := s.RenderPDF(tr.T, f, "kk", verifyURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,30 +163,119 @@ func TestPDFManyDocumentsBreaksPages(t *testing.T) {
 }
 
 func TestPDFRejects(t *testing.T) {
-	s := signer(t)
-	if _, err := s.PDF(sample(), "de", verifyURL); err == nil {
+	s, tr := signer(t), translator(t)
+	if _, err := s.RenderPDF(tr.T, sample(), "de", verifyURL); err == nil {
 		t.Error("unsupported language accepted")
 	}
-	if _, err := s.PDF(sample(), "kk", ""); err == nil {
+	if _, err := s.RenderPDF(tr.T, sample(), "kk", ""); err == nil {
 		t.Error("empty verify URL accepted")
 	}
 	f := sample()
 	f.Number = ""
-	if _, err := s.PDF(f, "kk", verifyURL); err == nil {
+	if _, err := s.RenderPDF(tr.T, f, "kk", verifyURL); err == nil {
 		t.Error("facts without a number accepted")
+	}
+	if _, err := s.RenderPDF(nil, sample(), "kk", verifyURL); err == nil {
+		t.Error("no Translate accepted")
+	}
+}
+
+// The receipt names the category and kind in words of its language, not by their codes; a code
+// the catalogs do not know is printed as it is.
+func TestPDFCategoryAndKindInWords(t *testing.T) {
+	s, tr := signer(t), translator(t)
+	for _, tc := range []struct{ lang, category, kind, want, notWant string }{
+		{"kk", "land", "challenge", "Санаты / түрі Жер / Шешімнің күшін жою (дау айту)", "land"},
+		{"ru", "land", "challenge", "Категория / вид Земля / Отменить решение (оспаривание)", "land"},
+		{"en", "land", "challenge", "Category / kind Land / Annul a decision (challenge)", "land / challenge"},
+		{"ru", "housing", "coercion", "Жильё / Обязать орган принять решение (принуждение)", "housing"},
+		{"en", "tax", "appeal", "Category / kind Tax / appeal", "tax /"},
+		{"en", "", "", "Category / kind —", "Category / kind /"},
+	} {
+		t.Run(tc.lang+"/"+tc.category+"/"+tc.kind, func(t *testing.T) {
+			f := sample()
+			f.Category, f.Kind = tc.category, tc.kind
+			pdf, err := s.RenderPDF(tr.T, f, tc.lang, verifyURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			flat := strings.Join(strings.Fields(pdfText(t, keep(t, "receipt-words-"+tc.lang+".pdf", pdf))), " ")
+			if !strings.Contains(flat, tc.want) {
+				t.Errorf("extracted text lacks %q:\n%s", tc.want, flat)
+			}
+			if strings.Contains(flat, tc.notWant) {
+				t.Errorf("extracted text has %q:\n%s", tc.notWant, flat)
+			}
+		})
+	}
+}
+
+// Every receipt.* message the receipt asks for is in all three catalogs, so no receipt ever
+// borrows another language's words or prints a message id.
+func TestCatalogHoldsReceiptTexts(t *testing.T) {
+	s, tr := signer(t), translator(t)
+	asked := map[string]bool{}
+	record := func(l, id string, pairs ...any) string {
+		asked[id] = true
+		return tr.T(l, id, pairs...)
+	}
+	pending := sample()
+	pending.Court, pending.Documents = "", nil
+	sizes := sample() // one document in each unit, bytes to gigabytes
+	sizes.Documents = nil
+	for _, n := range []int64{10, 10 << 10, 10 << 20, 10 << 30} {
+		sizes.Documents = append(sizes.Documents, Document{Name: "x.pdf", Size: n, SHA256: hashA, ContentType: "application/pdf"})
+	}
+	for _, l := range []string{"kk", "ru", "en"} {
+		for _, f := range []Facts{sample(), pending, sizes} {
+			if _, err := s.RenderPDF(record, f, l, verifyURL); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	n := 0
+	for id := range asked {
+		if !strings.HasPrefix(id, "receipt.") {
+			continue
+		}
+		n++
+		for _, l := range []string{"kk", "ru", "en"} {
+			if !tr.Has(l, id) {
+				t.Errorf("%s.json lacks %s", l, id)
+			}
+		}
+	}
+	if n < 30 {
+		t.Errorf("the receipt asked for only %d receipt.* messages: %v", n, asked)
+	}
+}
+
+// PDF, kept until its callers pass their Translator, words the receipt as RenderPDF does.
+func TestPDFSharedCatalogs(t *testing.T) {
+	s, tr := signer(t), translator(t)
+	want, err := s.RenderPDF(tr.T, sample(), "kk", verifyURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.PDF(sample(), "kk", verifyURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Error("PDF and RenderPDF give different bytes")
 	}
 }
 
 // Names come from users' file systems: emoji, decomposed letters (macOS), zero-width and control
 // characters, words longer than a line. None may crash the renderer or break the layout.
 func TestPDFAwkwardText(t *testing.T) {
-	s := signer(t)
+	s, tr := signer(t), translator(t)
 	f := sample()
 	f.Documents[0].Name = "скан 😀 合同 \U0010FFFF\u200b\ufeff.pdf"
 	f.Documents[1].Name = "Заявление Андреи\u0306 Ерёмина " + strings.Repeat("ОченьДлинноеИмяБезПробелов", 6) + ".pdf"
 	f.Claimant.Name = "Әлия\x00\t\nӨтегенова"
 	f.Court = "\U0001F3DB Сот"
-	pdf, err := s.PDF(f, "kk", verifyURL)
+	pdf, err := s.RenderPDF(tr.T, f, "kk", verifyURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +292,7 @@ func TestLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := newDoc(texts["kk"], "kk", ff, 1)
+	d := newDoc(words{t: translator(t).T, lang: "kk"}, "kk", ff, 1)
 	d.pdf.AddPage()
 	d.font(false, 9, ink)
 	const w = 40.0
@@ -222,8 +323,8 @@ func TestPDFQRCode(t *testing.T) {
 			skipOutsideCI(t, tool+" not installed")
 		}
 	}
-	s := signer(t)
-	pdf, err := s.PDF(sample(), "ru", verifyURL)
+	s, tr := signer(t), translator(t)
+	pdf, err := s.RenderPDF(tr.T, sample(), "ru", verifyURL)
 	if err != nil {
 		t.Fatal(err)
 	}

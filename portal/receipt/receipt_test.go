@@ -511,15 +511,16 @@ func sha256Of(b []byte) []byte {
 }
 
 func TestHumanSize(t *testing.T) {
+	tr := translator(t)
 	for n, want := range map[int64]string{
 		0: "0 Б", 1023: "1023 Б", 1024: "1,0 КБ", 48213: "47,1 КБ", 1534000: "1,5 МБ",
 		1048575: "1,0 МБ", 150 << 20: "150 МБ", 3 << 30: "3,0 ГБ", 5 << 40: "5120 ГБ",
 	} {
-		if got := humanSize(n, texts["ru"]); got != want {
+		if got := humanSize(n, words{t: tr.T, lang: "ru"}); got != want {
 			t.Errorf("humanSize(%d) = %q, want %q", n, got, want)
 		}
 	}
-	if got := humanSize(1534000, texts["en"]); got != "1.5 MB" {
+	if got := humanSize(1534000, words{t: tr.T, lang: "en"}); got != "1.5 MB" {
 		t.Errorf("en: %q", got)
 	}
 }

@@ -2,10 +2,12 @@ package routing
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"talap/portal/court"
 	"talap/portal/lang"
+	"talap/portal/locale"
 )
 
 // Input is what routing needs to know about a claim.
@@ -191,110 +193,33 @@ func withNotes(t lang.Text, skipped []Skip) lang.Text {
 	return t
 }
 
-// calledText says, per rule, what in the claim called for it.
-var calledText = map[string]lang.Text{
-	RuleInvestmentDispute: {
-		KK: "Сіздің талабыңыз – инвестордың талабы",
-		RU: "Ваш иск – иск инвестора",
-		EN: "Your claim is an investor's claim",
-	},
-	RuleActAbroad: {
-		KK: "Сіз дау айтып отырған акт шетелде қабылданған",
-		RU: "Оспариваемый акт принят за рубежом",
-		EN: "The act you are challenging was issued abroad",
-	},
-	RuleClaimantResidence: {
-		KK: "Сіз талапты тұрғылықты жеріңіздегі сотта қарауды сұрадыңыз",
-		RU: "Вы попросили рассмотреть иск по месту вашего жительства",
-		EN: "You asked for the court of your place of residence",
-	},
-	RulePropertyLocation: {
-		KK: "Сіздің талабыңыз жерге немесе жылжымайтын мүлікке қатысты",
-		RU: "Ваш иск касается земли или недвижимости",
-		EN: "Your claim concerns land or real estate",
-	},
-	RuleElectronicAct: {
-		KK: "Сіз дау айтып отырған акт электрондық құжат нысанында қабылданған",
-		RU: "Оспариваемый акт принят в форме электронного документа",
-		EN: "The act you are challenging was issued as an electronic document",
-	},
-}
+// The sentences below come from the catalogs (frontend/locales, keys routing.*), rendered in all
+// three languages at once because the explanation is stored with the claim as lang.Text.
+
+// called names the catalog message that says what in the claim called for rule id.
+func called(id string) locale.Msg { return locale.M("routing.called." + id) }
 
 func skip(id, why, kato string) Skip {
-	var reason lang.Text
-	switch why {
-	case SkipDisabled:
-		reason = lang.Text{
-			KK: "бірақ Talap қазір сотты осы негіз бойынша таңдамайды",
-			RU: "но Talap сейчас не выбирает суд по этому основанию",
-			EN: "but Talap does not currently choose the court on that ground",
-		}
-	case SkipNoKATO:
-		reason = lang.Text{
-			KK: "бірақ орны (ӘАОЖ коды) көрсетілмеген",
-			RU: "но место (код КАТО) не указано",
-			EN: "but the place (KATO code) was not given",
-		}
-	case SkipException:
-		reason = lang.Text{
-			KK: fmt.Sprintf("бірақ бұл ереже осы аумақта (ӘАОЖ %s) қолданылмайды", kato),
-			RU: fmt.Sprintf("но это правило не действует на этой территории (КАТО %s)", kato),
-			EN: fmt.Sprintf("but this rule does not apply in that territory (KATO %s)", kato),
-		}
-	case SkipNotCovered:
-		reason = lang.Text{
-			KK: fmt.Sprintf("бірақ тізілімдегі бірде-бір сот ӘАОЖ %s аумағын қамтымайды", kato),
-			RU: fmt.Sprintf("но ни один суд в реестре не охватывает территорию КАТО %s", kato),
-			EN: fmt.Sprintf("but no court in the registry covers KATO %s", kato),
-		}
-	}
-	c := calledText[id]
-	return Skip{Rule: id, Why: why, KATO: kato, Note: lang.Text{
-		KK: c.KK + ", " + reason.KK + ", сондықтан келесі ереже қолданылды.",
-		RU: c.RU + ", " + reason.RU + ", поэтому применено следующее правило.",
-		EN: c.EN + ", " + reason.EN + ", so the next rule was used.",
-	}}
+	return Skip{Rule: id, Why: why, KATO: kato, Note: locale.Text("routing.skip_note",
+		"Called", called(id), "Reason", locale.M("routing.skip."+why, "KATO", kato))}
 }
 
-var adminWillAssign = lang.Text{
-	KK: "Сотты портал әкімшісі тағайындайды.",
-	RU: "Суд назначит администратор портала.",
-	EN: "A portal administrator will assign the court.",
-}
-
-// capitalBasis names the articles of the capital rules in each language (Rule.Basis is English).
-var capitalBasis = map[string]lang.Text{
-	RuleInvestmentDispute: {KK: "ӘРПК 102-бабының 3-бөлігі", RU: "ч. 3 ст. 102 АППК", EN: "APPK Art. 102(3)"},
-	RuleActAbroad:         {KK: "ӘРПК 106-бабының 2-бөлігі", RU: "ч. 2 ст. 106 АППК", EN: "APPK Art. 106(2)"},
+// adminWillAssign ends every reason why no court could be chosen.
+func adminWillAssign(t lang.Text) lang.Text {
+	a := locale.Text("routing.admin_will_assign")
+	return lang.Text{KK: t.KK + " " + a.KK, RU: t.RU + " " + a.RU, EN: t.EN + " " + a.EN}
 }
 
 func capitalMissing(r Rule, capitalID string, skipped []Skip) lang.Text {
-	c, b := calledText[r.ID], capitalBasis[r.ID]
-	t := lang.Text{
-		KK: fmt.Sprintf("%s, сондықтан талапты елордадағы әкімшілік сот қарауы тиіс (%s), бірақ сот тізілімінде %q сәйкестендіргіші бар сот жоқ. %s", c.KK, b.KK, capitalID, adminWillAssign.KK),
-		RU: fmt.Sprintf("%s, поэтому иск должен рассматривать административный суд столицы (%s), но в реестре судов нет суда с идентификатором %q. %s", c.RU, b.RU, capitalID, adminWillAssign.RU),
-		EN: fmt.Sprintf("%s, so the claim must go to the administrative court of the capital (%s), but the court registry has no court with the id %q. %s", c.EN, b.EN, capitalID, adminWillAssign.EN),
-	}
-	return withNotes(t, skipped)
+	t := locale.Text("routing.capital_missing", "Called", called(r.ID),
+		"Basis", locale.M("routing.basis."+r.ID), "CourtID", strconv.Quote(capitalID))
+	return withNotes(adminWillAssign(t), skipped)
 }
 
 func respondentUncovered(kato string, skipped []Skip) lang.Text {
-	var t lang.Text
+	t := locale.Text("routing.respondent_not_covered", "KATO", kato)
 	if kato == "" {
-		t = lang.Text{
-			KK: "Сотты таңдау мүмкін болмады: жауапкердің орналасқан жері (ӘАОЖ коды) белгісіз.",
-			RU: "Суд не удалось выбрать: место нахождения ответчика (код КАТО) неизвестно.",
-			EN: "No court could be chosen: the respondent's location (KATO code) is not known.",
-		}
-	} else {
-		t = lang.Text{
-			KK: fmt.Sprintf("Сотты таңдау мүмкін болмады: тізілімдегі бірде-бір сот жауапкердің орналасқан жерін (ӘАОЖ %s) қамтымайды.", kato),
-			RU: fmt.Sprintf("Суд не удалось выбрать: ни один суд в реестре не охватывает место нахождения ответчика (КАТО %s).", kato),
-			EN: fmt.Sprintf("No court could be chosen: no court in the registry covers the respondent's location (KATO %s).", kato),
-		}
+		t = locale.Text("routing.respondent_unknown")
 	}
-	t.KK += " " + adminWillAssign.KK
-	t.RU += " " + adminWillAssign.RU
-	t.EN += " " + adminWillAssign.EN
-	return withNotes(t, skipped)
+	return withNotes(adminWillAssign(t), skipped)
 }
