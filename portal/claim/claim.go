@@ -4,6 +4,7 @@ package claim
 import (
 	"time"
 
+	"talap/portal/duty"
 	"talap/portal/lang"
 )
 
@@ -73,7 +74,7 @@ type Response struct {
 }
 
 // DocumentKinds are what an uploaded document can be.
-var DocumentKinds = []string{"evidence", "contested_act", "pretrial_decision", "duty_payment", "power_of_attorney", "other"}
+var DocumentKinds = []string{"evidence", "contested_act", "pretrial_decision", duty.PaymentKind, "power_of_attorney", "other"}
 
 // Claim is a claim with everything the claimant answered and what the pipeline added.
 type Claim struct {
@@ -105,6 +106,21 @@ func (c Claim) HasDocumentKind(kind string) bool {
 		}
 	}
 	return false
+}
+
+// DutyPaid reports whether proof that the state duty is paid is attached.
+func (c Claim) DutyPaid() bool { return c.HasDocumentKind(duty.PaymentKind) }
+
+// DutySatisfied reports whether the state duty no longer stands in the way of filing (duty.Satisfied).
+func (c Claim) DutySatisfied() bool { return duty.Satisfied(c.DutyPaid(), c.DutyExemption) }
+
+// Duty returns what the claim owes in state duty and where it stands, at the given MCI (tenge).
+func (c Claim) Duty(mci float64) duty.Duty {
+	var amount int64
+	if c.ClaimAmount != nil {
+		amount = *c.ClaimAmount
+	}
+	return duty.Compute(mci, amount, c.DutyPaid(), c.DutyExemption)
 }
 
 // Viewer is who asks to see a claim.

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"talap/portal/duty"
 	"talap/portal/ident"
 )
 
@@ -314,7 +315,7 @@ func (d Draft) Missing(hasDocuments, hasDutyPayment bool) FieldErrors {
 	if !hasDocuments {
 		m["documents"] = "document_required"
 	}
-	if !hasDutyPayment && d.DutyExemption == "" {
+	if !duty.Satisfied(hasDutyPayment, d.DutyExemption) {
 		m["state_duty"] = "duty_required"
 	}
 	return m
