@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"talap/portal/claim"
 	"talap/portal/party"
@@ -18,8 +19,9 @@ func Missing(c claim.Claim) claim.FieldErrors {
 	return c.Draft.Missing(len(c.Documents) > 0, c.HasDocumentKind("duty_payment"))
 }
 
-// Submit files the claimant's claim with a signed receipt. The respondent is read from the
-// registry before the transaction (see UpdateDraft).
+// Submit files the claimant's claim with a signed receipt. Everything the filing writes (number,
+// time, receipt) is computed here from the claim as read, outside any transaction; storage writes
+// it only if the claim is still as read, so the receipt covers exactly what was filed.
 func (s *Service) Submit(ctx context.Context, claimantIIN, claimantName, id string) (claim.Claim, error) {
 	cur, err := s.Store.Claim(ctx, id)
 	if err != nil {
@@ -28,22 +30,36 @@ func (s *Service) Submit(ctx context.Context, claimantIIN, claimantName, id stri
 	if cur.ClaimantIIN != claimantIIN {
 		return cur, storage.ErrNotFound
 	}
+	if !cur.Status.Editable() {
+		return cur, storage.ErrConflict
+	}
+	if missing := Missing(cur); len(missing) > 0 {
+		return cur, &storage.IncompleteError{Missing: missing}
+	}
 	var respondent party.Body
 	if cur.RespondentBIN != "" {
 		if respondent, err = s.Store.Body(ctx, cur.RespondentBIN); err != nil && !errors.Is(err, storage.ErrNotFound) {
 			return cur, err
 		}
 	}
-	return s.Store.Submit(ctx, id, claimantIIN, Missing, func(c claim.Claim) (storage.Receipt, error) {
-		if c.RespondentBIN != respondent.BIN {
-			return storage.Receipt{}, storage.ErrConflict // changed meanwhile: the claimant submits again
+	filedAt := s.Now().UTC().Truncate(time.Microsecond) // as PostgreSQL keeps it
+	number := cur.Number                                // a resubmission keeps its number
+	if number == "" {
+		if number, err = s.Store.ReserveClaimNumber(ctx, filedAt); err != nil {
+			return cur, err
 		}
-		return s.seal(c, claimantName, respondent)
-	})
+	}
+	filed := cur
+	filed.Number, filed.SubmittedAt = number, &filedAt
+	r, err := s.seal(filed, claimantName, respondent)
+	if err != nil {
+		return cur, fmt.Errorf("seal receipt: %w", err)
+	}
+	return s.Store.Submit(ctx, storage.Filing{Read: cur, Number: number, FiledAt: filedAt, Receipt: &r})
 }
 
 // seal makes the signed receipt for a claim being filed: fresh salt for the claimant commitment,
-// fresh verification token. It runs inside the submit transaction, so it touches no database itself.
+// fresh verification token.
 func (s *Service) seal(c claim.Claim, claimantName string, respondent party.Body) (storage.Receipt, error) {
 	f := receipt.Facts{Number: c.Number, FiledAt: *c.SubmittedAt, Category: c.Category, Kind: c.Kind,
 		Claimant:   receipt.Claimant{IIN: c.ClaimantIIN, Name: claimantName},

@@ -406,44 +406,59 @@ func (db *DB) RemoveDocument(ctx context.Context, claimID, claimantIIN, docID st
 	return d, err
 }
 
-// Submit files a claim: it must be the claimant's and editable, and check must find nothing
-// missing; then in one transaction it becomes submitted (keeping its number on a resubmission), an
-// audit event is written and an outbox row asks for it to be routed.
-//
-// seal, when given, makes the signed receipt of the filed claim, which is stored in the same transaction.
-func (db *DB) Submit(ctx context.Context, id, claimantIIN string, check func(claim.Claim) claim.FieldErrors, seal ...func(claim.Claim) (Receipt, error)) (claim.Claim, error) {
+// Filing is what filing a claim writes. The use case computes it from the claim as it read it;
+// Submit writes it in one transaction, provided the claim is still as read.
+type Filing struct {
+	Read    claim.Claim // the claim as the use case read it (its owner, updated_at and documents are checked)
+	Number  string      // the claim's number: its own on a resubmission, else one from ReserveClaimNumber
+	FiledAt time.Time
+	Receipt *Receipt // the signed receipt of this filing
+}
+
+// ReserveClaimNumber takes the next claim number of the year (Almaty time) of at. A number taken
+// for a filing that then fails stays unused.
+func (db *DB) ReserveClaimNumber(ctx context.Context, at time.Time) (string, error) {
+	var n string
+	err := db.Pool.QueryRow(ctx, `SELECT 'TLP-' || to_char($1::timestamptz AT TIME ZONE 'Asia/Almaty', 'YYYY') || '-' ||
+		lpad(nextval('claim_number_seq')::text, 6, '0')`, at).Scan(&n)
+	return n, err
+}
+
+// Submit files a claim: status, number and filing time, the receipt, the audit event and the
+// outbox rows for validation and the "filed" notice, together. It answers ErrConflict when the
+// claim is no longer editable or has changed since it was read (answers or documents), so the
+// receipt never misses what was filed.
+func (db *DB) Submit(ctx context.Context, f Filing) (claim.Claim, error) {
 	var c claim.Claim
+	id := f.Read.ID
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		cur, err := editable(ctx, tx, id, claimantIIN)
+		cur, err := editable(ctx, tx, id, f.Read.ClaimantIIN)
 		if err != nil {
 			return err
 		}
-		if missing := check(cur); len(missing) > 0 {
-			return &IncompleteError{Missing: missing}
+		if !cur.UpdatedAt.Equal(f.Read.UpdatedAt) || !sameDocuments(cur.Documents, f.Read.Documents) {
+			return ErrConflict
 		}
 		c = cur
-		err = tx.QueryRow(ctx, `UPDATE claims SET status = `+sqlStatus(claim.StatusSubmitted)+`, submitted_at = now(), updated_at = now(),
-				problems = '[]',
-				number = coalesce(number, 'TLP-' || to_char(now() AT TIME ZONE 'Asia/Almaty', 'YYYY') || '-' ||
-					lpad(nextval('claim_number_seq')::text, 6, '0'))
-			WHERE id = $1 RETURNING status, number, submitted_at, updated_at`, id).Scan(&c.Status, &c.Number, &c.SubmittedAt, &c.UpdatedAt)
+		err = tx.QueryRow(ctx, `UPDATE claims SET status = `+sqlStatus(claim.StatusSubmitted)+`, submitted_at = $2, updated_at = now(),
+				problems = '[]', number = coalesce(number, $3)
+			WHERE id = $1 RETURNING status, number, submitted_at, updated_at`, id, f.FiledAt, f.Number).Scan(&c.Status, &c.Number, &c.SubmittedAt, &c.UpdatedAt)
 		if err != nil {
 			return fmt.Errorf("submit claim: %w", err)
+		}
+		if c.Number != f.Number {
+			return ErrConflict // numbered meanwhile: the receipt would name another number
 		}
 		c.Problems = []claim.Notice{}
 		event := "claim.submitted"
 		if cur.Status != claim.StatusDraft {
 			event = "claim.resubmitted"
 		}
-		if err := appendAudit(ctx, tx, claimantIIN, event, id, map[string]string{"number": c.Number}); err != nil {
+		if err := appendAudit(ctx, tx, f.Read.ClaimantIIN, event, id, map[string]string{"number": c.Number}); err != nil {
 			return err
 		}
-		for _, s := range seal {
-			r, err := s(c)
-			if err != nil {
-				return fmt.Errorf("seal receipt: %w", err)
-			}
-			if err := addReceipt(ctx, tx, r); err != nil {
+		if f.Receipt != nil {
+			if err := addReceipt(ctx, tx, *f.Receipt); err != nil {
 				return err
 			}
 		}
@@ -453,6 +468,18 @@ func (db *DB) Submit(ctx context.Context, id, claimantIIN string, check func(cla
 		return addOutbox(ctx, tx, task.ValidateClaim, map[string]string{"claim_id": id})
 	})
 	return c, err
+}
+
+func sameDocuments(a, b []claim.Document) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].ID != b[i].ID {
+			return false
+		}
+	}
+	return true
 }
 
 // Withdraw withdraws a filed claim before the court registers it (APPK Art. 142(2)).
