@@ -250,7 +250,7 @@ func TestCatalogHoldsReceiptTexts(t *testing.T) {
 	}
 }
 
-// PDF, kept until its callers pass their Translator, words the receipt as RenderPDF does.
+// PDF, kept until its callers pass their own Translator, words the receipt as RenderPDF does.
 func TestPDFSharedCatalogs(t *testing.T) {
 	s, tr := signer(t), translator(t)
 	want, err := s.RenderPDF(tr.T, sample(), "kk", verifyURL)
