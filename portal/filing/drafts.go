@@ -6,6 +6,7 @@ import (
 
 	"talap/infra/seed"
 	"talap/portal/claim"
+	"talap/portal/duty"
 	"talap/portal/storage"
 )
 
@@ -24,8 +25,12 @@ func (s *Service) checkRegistry(ctx context.Context, d claim.Draft) (claim.Field
 	if err != nil {
 		return nil, err
 	}
-	if d.DutyExemption != "" && !hasChoice(ch.DutyExemptions, d.DutyExemption) {
-		fe["duty_exemption"] = "unknown_choice"
+	if d.DutyExemption != "" {
+		if _, ok, err := duty.Exemption(d.DutyExemption); err != nil {
+			return nil, err
+		} else if !ok {
+			fe["duty_exemption"] = "unknown_choice"
+		}
 	}
 	if d.Pretrial.ExemptReason != "" && !hasChoice(ch.PretrialReasons, d.Pretrial.ExemptReason) {
 		fe["pretrial.exempt_reason"] = "unknown_choice"

@@ -16,7 +16,7 @@ import (
 
 // Missing lists what the claim lacks to be submitted.
 func Missing(c claim.Claim) claim.FieldErrors {
-	return c.Draft.Missing(len(c.Documents) > 0, c.HasDocumentKind("duty_payment"))
+	return c.Draft.Missing(len(c.Documents) > 0, c.DutyPaid())
 }
 
 // Submit files the claimant's claim with a signed receipt. Everything the filing writes (number,
@@ -110,12 +110,17 @@ func (s *Service) reissue(old storage.Receipt) (storage.Receipt, error) {
 	return signReceipt(s.Signer, f)
 }
 
-// Current returns r, or, when r is a version 1 receipt, the claim's receipt re-issued in its place.
+// Current returns r, or, when r is a version 1 receipt, the claim's receipt re-issued in its place
+// (signed here, stored by storage unless another process was first).
 func (s *Service) Current(ctx context.Context, r storage.Receipt) (storage.Receipt, error) {
 	if !r.Legacy() {
 		return r, nil
 	}
-	return s.Store.ReissueReceipt(ctx, r.ClaimID, s.reissue)
+	next, err := s.reissue(r)
+	if err != nil {
+		return r, err
+	}
+	return s.Store.ReissueReceipt(ctx, r, next)
 }
 
 // ReissueLegacyReceipts re-issues every claim's newest receipt that predates salted commitments
@@ -137,7 +142,10 @@ func (s *Service) ReissueLegacyReceipts(ctx context.Context, log *slog.Logger) (
 		}
 		for _, l := range batch {
 			after = l.ID
-			r, err := s.Store.ReissueReceipt(ctx, l.ClaimID, s.reissue)
+			r, err := s.Store.LatestReceipt(ctx, l.ClaimID)
+			if err == nil {
+				r, err = s.Current(ctx, r)
+			}
 			switch {
 			case ctx.Err() != nil:
 				return done, ctx.Err()

@@ -20,7 +20,6 @@ import (
 
 	"talap/frontend/fonts"
 	langs "talap/portal/lang"
-	"talap/portal/locale"
 )
 
 // Zone is the time zone the receipt states the filing time in.
@@ -58,13 +57,6 @@ func (s *Signer) RenderPDF(t Translate, f Facts, lang, verifyURL string) ([]byte
 		return nil, err
 	}
 	return b.Bytes(), nil
-}
-
-// PDF is RenderPDF worded by the process's shared catalogs (locale.Shared). It stays until its
-// callers pass their own Translator to RenderPDF; new code should use RenderPDF. (Not marked
-// deprecated yet, so that staticcheck's SA1019 does not fail make lint in the meantime.)
-func (s *Signer) PDF(f Facts, lang, verifyURL string) ([]byte, error) {
-	return s.RenderPDF(locale.Shared().T, f, lang, verifyURL)
 }
 
 // WritePDF is RenderPDF writing to w. The receipt shows the full facts (claimant name and IIN,

@@ -250,22 +250,6 @@ func TestCatalogHoldsReceiptTexts(t *testing.T) {
 	}
 }
 
-// PDF, kept until its callers pass their own Translator, words the receipt as RenderPDF does.
-func TestPDFSharedCatalogs(t *testing.T) {
-	s, tr := signer(t), translator(t)
-	want, err := s.RenderPDF(tr.T, sample(), "kk", verifyURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.PDF(sample(), "kk", verifyURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Error("PDF and RenderPDF give different bytes")
-	}
-}
-
 // Names come from users' file systems: emoji, decomposed letters (macOS), zero-width and control
 // characters, words longer than a line. None may crash the renderer or break the layout.
 func TestPDFAwkwardText(t *testing.T) {

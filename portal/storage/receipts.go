@@ -11,6 +11,7 @@ import (
 
 // Receipt is a signed statement of what was filed and when.
 type Receipt struct {
+	ID        int64 // the row (0 for a receipt not yet stored)
 	ClaimID   string
 	Number    string
 	Facts     []byte // the full facts, JSON, with the commitment's salt (personal data: shown only to those who may see the claim)
@@ -65,58 +66,51 @@ func (db *DB) ReceiptByToken(ctx context.Context, token string) (Receipt, error)
 
 func (db *DB) receipt(ctx context.Context, q querier, where string, arg string) (Receipt, error) {
 	var r Receipt
-	err := q.QueryRow(ctx, `SELECT claim_id::text, number, facts, canonical, signature, key_id, coalesce(token, ''), created_at
+	err := q.QueryRow(ctx, `SELECT id, claim_id::text, number, facts, canonical, signature, key_id, coalesce(token, ''), created_at
 		FROM receipts WHERE `+where+` ORDER BY id DESC LIMIT 1`, arg).
-		Scan(&r.ClaimID, &r.Number, &r.Facts, &r.Canonical, &r.Signature, &r.KeyID, &r.Token, &r.CreatedAt)
+		Scan(&r.ID, &r.ClaimID, &r.Number, &r.Facts, &r.Canonical, &r.Signature, &r.KeyID, &r.Token, &r.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, ErrNotFound
 	}
 	return r, err
 }
 
-// ReissueReceipt re-issues a claim's newest receipt if it is Legacy: reissue gets that receipt and
-// returns its replacement (new salt, token and signature over the same facts), which is stored as
-// the claim's newest receipt in one transaction with an audit event; the legacy row stays, never
-// to be shown. It returns the claim's newest receipt, re-issued or not.
+// ReissueReceipt stores next, made by the caller from the Legacy receipt old (same facts, new
+// salt, token and signature), as the claim's newest receipt, in one transaction with an audit
+// event; the legacy row stays, never to be shown. If old is no longer the claim's newest receipt
+// (another process re-issued it, or the claim was filed again), next is dropped. It returns the
+// claim's newest receipt either way.
 //
-// It is idempotent and safe to run from several processes at once: callers lock the claim's row
-// (as filing does), so the second finds the receipt re-issued by the first and returns it, and a
-// resubmission never interleaves with a re-issue.
-func (db *DB) ReissueReceipt(ctx context.Context, claimID string, reissue func(Receipt) (Receipt, error)) (Receipt, error) {
-	if !isUUID(claimID) {
+// It is safe to run from several processes at once: it locks the claim's row (as filing does), so
+// the second finds the receipt re-issued by the first, and a resubmission never interleaves.
+func (db *DB) ReissueReceipt(ctx context.Context, old, next Receipt) (Receipt, error) {
+	if !isUUID(old.ClaimID) {
 		return Receipt{}, ErrNotFound
 	}
 	var out Receipt
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var one int
-		err := tx.QueryRow(ctx, `SELECT 1 FROM claims WHERE id = $1::uuid FOR NO KEY UPDATE`, claimID).Scan(&one)
+		err := tx.QueryRow(ctx, `SELECT 1 FROM claims WHERE id = $1::uuid FOR NO KEY UPDATE`, old.ClaimID).Scan(&one)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound
 		}
 		if err != nil {
 			return fmt.Errorf("lock claim: %w", err)
 		}
-		cur, err := db.receipt(ctx, tx, `claim_id = $1::uuid`, claimID)
-		if err != nil {
-			return err
-		}
-		if !cur.Legacy() {
+		cur, err := db.receipt(ctx, tx, `claim_id = $1::uuid`, old.ClaimID)
+		if err != nil || cur.ID != old.ID || !cur.Legacy() {
 			out = cur
-			return nil
-		}
-		next, err := reissue(cur)
-		if err != nil {
 			return err
 		}
 		next.ClaimID, next.Number = cur.ClaimID, cur.Number
 		if err := addReceipt(ctx, tx, next); err != nil {
 			return err
 		}
-		if err := appendAudit(ctx, tx, "system", "receipt.reissued", claimID,
+		if err := appendAudit(ctx, tx, "system", "receipt.reissued", old.ClaimID,
 			map[string]string{"number": cur.Number, "old_key_id": cur.KeyID, "key_id": next.KeyID}); err != nil {
 			return err
 		}
-		out, err = db.receipt(ctx, tx, `claim_id = $1::uuid`, claimID)
+		out, err = db.receipt(ctx, tx, `claim_id = $1::uuid`, old.ClaimID)
 		return err
 	})
 	return out, err

@@ -15,7 +15,6 @@ import (
 
 	"talap/portal/audit"
 	"talap/portal/claim"
-	"talap/portal/duty"
 	"talap/portal/filing"
 	"talap/portal/storage"
 )
@@ -339,7 +338,7 @@ func (s *Server) claimJSON(c *fiber.Ctx, cl claim.Claim) fiber.Map {
 		out["court"] = court
 	}
 	out["flags"], out["problems"] = notices(cl.Flags, l), notices(cl.Problems, l)
-	d := duty.Compute(s.Config.MCI, valueOr(cl.ClaimAmount), cl.HasDocumentKind("duty_payment"), cl.DutyExemption)
+	d := cl.Duty(s.Config.MCI)
 	out["state_duty"] = fiber.Map{"amount": d.Amount, "currency": d.Currency, "status": d.Status, "basis": d.Basis.In(l)}
 	if cl.CaseNumber != "" {
 		out["case_number"] = cl.CaseNumber

@@ -59,7 +59,7 @@ func (s *Server) apiReceipt(c *fiber.Ctx) error {
 	if err := json.Unmarshal(r.Facts, &f); err != nil {
 		return err
 	}
-	pdf, err := s.signer.PDF(f, langOf(c), s.verifyURL(r.Token))
+	pdf, err := s.signer.RenderPDF(s.tr.T, f, langOf(c), s.verifyURL(r.Token))
 	if err != nil {
 		return err
 	}
