@@ -211,16 +211,11 @@ func (h *Handlers) route(courts []court.Court, in storage.RoutingInput) (storage
 
 // withDeadlines sets when the respondent's response is due and when to remind it.
 func (h *Handlers) withDeadlines(out storage.RouteOutcome) storage.RouteOutcome {
-	now := time.Now()
-	if due, err := deadline.ResponseDue(h.Calendar, now, h.Config.ResponseDays); err == nil {
-		out.ResponseDue = &due
-		if remind, err := h.Calendar.AddWorkingDays(calendar.AlmatyDate(now), h.Config.ResponseDays-h.Config.RemindBeforeDays); err == nil {
-			at := remind.Add(9 * time.Hour) // 09:00 on that day, Almaty time
-			at = time.Date(at.Year(), at.Month(), at.Day(), 9, 0, 0, 0, calendar.Almaty())
-			out.RemindAt = &at
-		}
-	} else {
+	rs, err := deadline.Respond(h.Calendar, time.Now(), h.Config.ResponseDays, h.Config.RemindBeforeDays, h.Config.ReminderAt)
+	if err != nil {
 		h.Log.Warn("response deadline not computed", "error", err)
+		return out
 	}
+	out.ResponseDue, out.RemindAt = &rs.Due, rs.RemindAt
 	return out
 }

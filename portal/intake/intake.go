@@ -67,16 +67,7 @@ func Problems(c claim.Claim, checks map[string]DocCheck) []claim.Notice {
 // claim with the same claimant, respondent and contested act, or "".
 func Flags(cal *calendar.Calendar, c claim.Claim, filedAt time.Time, complaintBodyDays int, duplicateOf string) []claim.Notice {
 	var out []claim.Notice
-	in := deadline.Input{
-		Kind:               c.Kind,
-		ActReceivedOn:      timeOf(c.ContestedAct.ReceivedOn),
-		ActIssuedOn:        timeOf(c.ContestedAct.IssuedOn),
-		PretrialFiledOn:    timeOf(c.Pretrial.ComplaintFiledOn),
-		PretrialDecisionOn: timeOf(c.Pretrial.DecisionReceivedOn),
-		PretrialExempt:     c.Pretrial.ExemptReason != "" && c.Pretrial.ExemptReason != "not_filed",
-		ComplaintBodyDays:  complaintBodyDays,
-		FiledAt:            filedAt,
-	}
+	in := deadline.ForDraft(c.Draft, complaintBodyDays, filedAt)
 	if res, err := deadline.FilingDeadline(cal, in); err == nil {
 		switch {
 		case !res.Applicable:
@@ -91,10 +82,8 @@ func Flags(cal *calendar.Calendar, c claim.Claim, filedAt time.Time, complaintBo
 			EN: "The filing period could not be computed (dates missing or outside the calendar): the court will check it itself.",
 		}})
 	}
-	if in.PretrialFiledOn != nil && in.ActReceivedOn != nil {
-		if res, err := deadline.PretrialComplaintDeadline(cal, *in.ActReceivedOn, *in.PretrialFiledOn); err == nil && res.Late {
-			out = append(out, claim.Notice{Code: "pretrial_late", Message: res.Explanation})
-		}
+	if res, late := deadline.LatePretrialComplaint(cal, in); late {
+		out = append(out, claim.Notice{Code: "pretrial_late", Message: res.Explanation})
 	}
 	if duplicateOf != "" {
 		out = append(out, claim.Notice{Code: "duplicate", Message: lang.Text{
@@ -104,12 +93,4 @@ func Flags(cal *calendar.Calendar, c claim.Claim, filedAt time.Time, complaintBo
 		}})
 	}
 	return out
-}
-
-func timeOf(d *claim.Date) *time.Time {
-	if d == nil {
-		return nil
-	}
-	t := d.Time
-	return &t
 }

@@ -89,3 +89,27 @@ func TestFlags(t *testing.T) {
 		})
 	}
 }
+
+// A pre-trial complaint with no decision counts as refused when the complaint body's deadline
+// ends (APPK Arts. 100(5), 136(6)): the configured number of working days decides lateness.
+func TestFlagsCountTheConfiguredComplaintBodyPeriod(t *testing.T) {
+	cal, err := calendar.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := claim.Claim{Draft: claim.Draft{Kind: "challenge", ContestedAct: claim.Act{ReceivedOn: date("2026-02-20")},
+		Pretrial: claim.Pretrial{ComplaintFiledOn: date("2026-03-02")}}}
+	filed := time.Date(2026, 5, 10, 12, 0, 0, 0, calendar.Almaty())
+	tests := []struct {
+		days int
+		want string
+	}{
+		{20, "late"}, // refused on 3 April; the month ended on Mon 4 May
+		{30, ""},     // refused on 17 April; the month ends on Mon 18 May
+	}
+	for _, tt := range tests {
+		if got := codes(Flags(cal, c, filed, tt.days, "")); got != tt.want {
+			t.Errorf("%d working days: flags = %q, want %q", tt.days, got, tt.want)
+		}
+	}
+}

@@ -656,14 +656,6 @@ type deadlineView struct {
 
 var formCalendar = sync.OnceValues(calendar.Load)
 
-func dateTime(d *claim.Date) *time.Time {
-	if d == nil {
-		return nil
-	}
-	t := d.Time
-	return &t
-}
-
 // formDeadline computes the filing period of the draft as it stands, as if filed today; nil when
 // the dates it needs are not given yet.
 func (s *Server) formDeadline(l string, d claim.Draft, now time.Time) *deadlineView {
@@ -675,9 +667,9 @@ func (s *Server) formDeadline(l string, d claim.Draft, now time.Time) *deadlineV
 		s.Log.Warn("calendar", "error", err)
 		return nil
 	}
-	in := deadline.Input{Kind: d.Kind, ActReceivedOn: dateTime(d.ContestedAct.ReceivedOn), ActIssuedOn: dateTime(d.ContestedAct.IssuedOn),
-		PretrialFiledOn: dateTime(d.Pretrial.ComplaintFiledOn), PretrialDecisionOn: dateTime(d.Pretrial.DecisionReceivedOn),
-		PretrialExempt: d.Pretrial.ExemptReason != "" && d.Pretrial.ExemptReason != "not_filed"}
+	// The same Input, with the same configured complaint-body period, as the court's flags
+	// (intake.Flags); not filed yet.
+	in := deadline.ForDraft(d, s.Config.ComplaintBodyDays, time.Time{})
 	res, err := deadline.FilingDeadline(cal, in)
 	if err != nil {
 		return nil
@@ -701,10 +693,8 @@ func (s *Server) formDeadline(l string, d claim.Draft, now time.Time) *deadlineV
 			v.Level, v.Heading = "soon", s.tr.T(l, "form.deadline.soon", "Date", s.fmtDate(l, res.LastDay), "Days", days)
 		}
 	}
-	if in.PretrialFiledOn != nil && in.ActReceivedOn != nil {
-		if pr, err := deadline.PretrialComplaintDeadline(cal, *in.ActReceivedOn, *in.PretrialFiledOn); err == nil && pr.Late {
-			v.Note = pr.Explanation.In(l)
-		}
+	if pr, late := deadline.LatePretrialComplaint(cal, in); late {
+		v.Note = pr.Explanation.In(l)
 	}
 	return v
 }
