@@ -124,9 +124,8 @@ func (s *Service) Respond(ctx context.Context, v claim.Viewer, cl claim.Claim, t
 	if !actsFor(v, cl.RespondentBIN) {
 		return claim.Response{}, ErrForbidden
 	}
-	return s.Store.AddResponse(ctx, cl.ID, cl.RespondentBIN, v.IIN, text, docs, s.Config.MaxResponses, func(c claim.Claim) bool {
-		return c.ResponseDue != nil && s.Now().After(deadline.EndOfDay(c.ResponseDue.Time))
-	})
+	late := cl.ResponseDue != nil && s.Now().After(deadline.EndOfDay(cl.ResponseDue.Time))
+	return s.Store.AddResponse(ctx, cl.ID, cl.RespondentBIN, v.IIN, text, docs, s.Config.MaxResponses, late)
 }
 
 // actsFor reports whether the viewer acts for the body: as its officer, or with its API token.

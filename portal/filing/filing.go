@@ -32,7 +32,7 @@ type Store interface {
 	ReserveClaimNumber(ctx context.Context, at time.Time) (string, error)
 	Submit(ctx context.Context, f storage.Filing) (claim.Claim, error)
 	Decide(ctx context.Context, id, courtID, actor string, d storage.Decision) (claim.Claim, error)
-	AddResponse(ctx context.Context, claimID, bodyBIN, actor, text string, docs []claim.Document, maxResponses int, late func(claim.Claim) bool) (claim.Response, error)
+	AddResponse(ctx context.Context, claimID, bodyBIN, actor, text string, docs []claim.Document, maxResponses int, late bool) (claim.Response, error)
 	LatestReceipt(ctx context.Context, claimID string) (storage.Receipt, error)
 	ReissueReceipt(ctx context.Context, old, next storage.Receipt) (storage.Receipt, error)
 	LegacyReceipts(ctx context.Context, after int64, limit int) ([]storage.LegacyReceipt, error)

@@ -10,10 +10,10 @@ import (
 	"talap/portal/task"
 )
 
-// AddResponse records the respondent's response with its documents (already in storage), flags it
-// late when it comes after the due date, and tells the claimant. The claim must be with a court,
-// and the body may have filed at most maxResponses to it.
-func (db *DB) AddResponse(ctx context.Context, claimID, bodyBIN, actor, text string, docs []claim.Document, maxResponses int, late func(claim.Claim) bool) (claim.Response, error) {
+// AddResponse records the respondent's response with its documents (already in storage), flagged
+// late as the caller found it, and tells the claimant. The claim must be with a court, and the
+// body may have filed at most maxResponses to it.
+func (db *DB) AddResponse(ctx context.Context, claimID, bodyBIN, actor, text string, docs []claim.Document, maxResponses int, late bool) (claim.Response, error) {
 	var r claim.Response
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		c, err := loadClaim(ctx, tx, claimID, true)
@@ -35,7 +35,7 @@ func (db *DB) AddResponse(ctx context.Context, claimID, bodyBIN, actor, text str
 		if responses >= maxResponses {
 			return &QuotaError{What: "responses", Limit: maxResponses}
 		}
-		r = claim.Response{BodyBIN: bodyBIN, Text: text, Late: late(c), SubmittedBy: actor, Documents: []claim.Document{}}
+		r = claim.Response{BodyBIN: bodyBIN, Text: text, Late: late, SubmittedBy: actor, Documents: []claim.Document{}}
 		err = tx.QueryRow(ctx, `INSERT INTO responses (claim_id, body_bin, text, submitted_by, late) VALUES ($1, $2, $3, $4, $5)
 			RETURNING id::text, submitted_at`, claimID, bodyBIN, text, actor, r.Late).Scan(&r.ID, &r.SubmittedAt)
 		if err != nil {
