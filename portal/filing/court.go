@@ -2,15 +2,15 @@ package filing
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
 	"talap/infra/seed"
 	"talap/portal/calendar"
 	"talap/portal/claim"
+	"talap/portal/court"
 	"talap/portal/deadline"
-	"talap/portal/lang"
+	"talap/portal/routing"
 	"talap/portal/storage"
 )
 
@@ -67,26 +67,22 @@ func (s *Service) Decide(ctx context.Context, v claim.Viewer, claimID string, in
 		if err != nil {
 			return cl, err
 		}
-		var from, to lang.Text
+		var from, to court.Court
 		for _, ct := range courts {
 			if ct.ID == in.CourtID {
-				to = ct.Name
+				to = ct
 			}
 			if ct.ID == cl.CourtID {
-				from = ct.Name
+				from = ct
 			}
 		}
-		if to.RU == "" || in.CourtID == cl.CourtID {
+		if to.ID == "" || in.CourtID == cl.CourtID {
 			fe["court_id"] = "unknown_choice"
 		}
 		if d.Text == "" {
 			fe["reason"] = "required"
 		}
-		d.Explanation = lang.Text{
-			KK: fmt.Sprintf("%s талапты %s сотына берді (ӘРПК 108-бабы): %s", from.KK, to.KK, d.Text),
-			RU: fmt.Sprintf("%s передал иск в %s (ст. 108 АППК): %s", from.RU, to.RU, d.Text),
-			EN: fmt.Sprintf("The %s transferred the claim to the %s (APPK Art. 108): %s", from.EN, to.EN, d.Text),
-		}
+		d.Explanation = routing.Transfer(from, to, d.Text)
 	}
 	if len(fe) > 0 {
 		return cl, fe
