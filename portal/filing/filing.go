@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"talap/infra/seed"
@@ -36,14 +37,20 @@ type Store interface {
 	LatestReceipt(ctx context.Context, claimID string) (storage.Receipt, error)
 	ReissueReceipt(ctx context.Context, old, next storage.Receipt) (storage.Receipt, error)
 	LegacyReceipts(ctx context.Context, after int64, limit int) ([]storage.LegacyReceipt, error)
+	AddDocument(ctx context.Context, claimID, claimantIIN string, d claim.Document, limits storage.DocumentLimits) (claim.Document, error)
+	RemoveDocument(ctx context.Context, claimID, claimantIIN, docID string) (claim.Document, error)
+	DeleteDraft(ctx context.Context, id, claimantIIN string) ([]claim.Document, error)
+	Withdraw(ctx context.Context, id, claimantIIN string) (claim.Claim, error)
 }
 
 // Service runs the use cases.
 type Service struct {
-	Store  Store
-	Signer *receipt.Signer
-	Config config.Config
-	Now    func() time.Time // the clock; time.Now unless a test says otherwise
+	Store   Store
+	Objects Objects // nil where nothing is uploaded (the worker, tools)
+	Signer  *receipt.Signer
+	Config  config.Config
+	Now     func() time.Time // the clock; time.Now unless a test says otherwise
+	Log     *slog.Logger
 }
 
 // New makes a service on the real clock, signing receipts with the key in cfg.
@@ -52,7 +59,7 @@ func New(store Store, cfg config.Config) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("TALAP_RECEIPT_KEY: %w", err)
 	}
-	return &Service{Store: store, Signer: signer, Config: cfg, Now: time.Now}, nil
+	return &Service{Store: store, Signer: signer, Config: cfg, Now: time.Now, Log: slog.Default()}, nil
 }
 
 // Visible loads a claim the viewer may see; any other claim is "not found", so that its existence

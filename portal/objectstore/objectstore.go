@@ -77,3 +77,10 @@ func (s *Store) Ping(ctx context.Context) error {
 	}
 	return nil
 }
+
+// RemoveVersion removes one version the portal stored for a draft or a failed upload. Every
+// version is under the bucket's default retention from the moment it is stored, so this needs the
+// governance bypass; a filed claim's documents never come here.
+func (s *Store) RemoveVersion(ctx context.Context, key, versionID string) error {
+	return s.Client.RemoveObject(ctx, s.Bucket, key, minio.RemoveObjectOptions{VersionID: versionID, GovernanceBypass: true})
+}

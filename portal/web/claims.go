@@ -157,11 +157,9 @@ func (s *Server) apiPatchClaim(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiDeleteClaim(c *fiber.Ctx) error {
-	docs, err := s.DB.DeleteDraft(c.UserContext(), c.Params("id"), principalOf(c).IIN)
-	if err != nil {
+	if err := s.filing.DeleteDraft(c.UserContext(), principalOf(c).IIN, c.Params("id")); err != nil {
 		return err
 	}
-	s.removeObjects(docs)
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
@@ -229,7 +227,7 @@ func errorBody(e *Error) fiber.Map {
 }
 
 func (s *Server) apiWithdraw(c *fiber.Ctx) error {
-	cl, err := s.DB.Withdraw(c.UserContext(), c.Params("id"), principalOf(c).IIN)
+	cl, err := s.filing.Withdraw(c.UserContext(), principalOf(c).IIN, c.Params("id"))
 	if err != nil {
 		return err
 	}

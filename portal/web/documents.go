@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,10 +9,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/minio/minio-go/v7"
 
 	"talap/portal/claim"
 	"talap/portal/document"
@@ -76,21 +73,7 @@ func (s *Server) UploadDocuments(c *fiber.Ctx, p *Principal, claimID string) (_ 
 	if len(stored) == 0 {
 		return nil, s.fieldError(c, claim.FieldErrors{"file": "file_required"})
 	}
-	var docs []claim.Document
-	for i, st := range stored {
-		d, err := s.DB.AddDocument(ctx, claimID, p.IIN, claim.Document{ID: st.ID, Kind: kind, Name: st.Name, Size: st.Size,
-			ContentType: st.ContentType, SHA256: st.SHA256, Key: st.Key, VersionID: st.VersionID},
-			storage.DocumentLimits{Bytes: limits.PerClaim, Count: s.Config.MaxClaimDocuments})
-		if err != nil {
-			// The documents recorded before this one stay, with their objects; the rest go.
-			for _, rest := range stored[i:] {
-				s.removeObject(rest.Key, rest.VersionID)
-			}
-			return nil, err
-		}
-		docs = append(docs, d)
-	}
-	return docs, nil
+	return s.filing.RecordDocuments(ctx, p.IIN, claimID, kind, stored)
 }
 
 // receiveMultipart streams a multipart request: each `file` part goes to object storage through
@@ -106,9 +89,7 @@ func (s *Server) receiveMultipart(c *fiber.Ctx, claimID string, perDoc, budget i
 	mr := multipart.NewReader(body, params["boundary"])
 	var stored []document.Stored
 	fail := func(err error) ([]document.Stored, error) {
-		for _, st := range stored {
-			s.removeObject(st.Key, st.VersionID)
-		}
+		s.filing.DropStored(stored)
 		return nil, err
 	}
 	for {
@@ -187,11 +168,9 @@ func (s *Server) apiUploadDocuments(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiDeleteDocument(c *fiber.Ctx) error {
-	d, err := s.DB.RemoveDocument(c.UserContext(), c.Params("id"), principalOf(c).IIN, c.Params("doc"))
-	if err != nil {
+	if err := s.filing.RemoveDocument(c.UserContext(), principalOf(c).IIN, c.Params("id"), c.Params("doc")); err != nil {
 		return err
 	}
-	s.removeObject(d.Key, d.VersionID)
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
@@ -234,16 +213,9 @@ func contentDisposition(name string) string {
 	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(name))
 }
 
-// removeObject removes a version the portal stored for a draft or a failed upload. Every version is
-// under the bucket's default retention from the moment it is stored, so this needs the governance
-// bypass (as does document's own roll-back of a failed upload); a filed claim's documents never
-// come here.
+// removeObject and removeObjects drop versions stored for a draft (the form pages use them).
 func (s *Server) removeObject(key, versionID string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := s.Store.Client.RemoveObject(ctx, s.Store.Bucket, key, minio.RemoveObjectOptions{VersionID: versionID, GovernanceBypass: true}); err != nil {
-		s.Log.Warn("could not remove object", "key", key, "error", err)
-	}
+	s.filing.DropStored([]document.Stored{{Key: key, VersionID: versionID}})
 }
 
 func (s *Server) removeObjects(docs []claim.Document) {

@@ -74,6 +74,7 @@ func New(d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
+	fs.Objects, fs.Log = d.Store, d.Log
 	s := &Server{Deps: d, tr: tr, pages: pg, filing: fs, signer: fs.Signer, release: answerRelease(d.Config),
 		sessions: session.New(d.Redis, d.Config.SessionIdle, d.Config.SessionAbsolute),
 		// The queue name identifies the deployment; test packages each have their own.

@@ -314,7 +314,7 @@ func (s *Server) withdrawClaim(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.DB.Withdraw(c.UserContext(), cl.ID, principalOf(c).IIN)
+	_, err = s.filing.Withdraw(c.UserContext(), principalOf(c).IIN, cl.ID)
 	switch {
 	case errors.Is(err, storage.ErrConflict):
 		return c.Redirect(claimURL(cl.ID), fiber.StatusSeeOther)

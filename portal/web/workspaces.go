@@ -52,9 +52,7 @@ func (s *Server) SubmitResponse(c *fiber.Ctx, p *Principal, claimID string) (_ c
 		return claim.Response{}, err
 	}
 	if text == "" {
-		for _, st := range stored {
-			s.removeObject(st.Key, st.VersionID)
-		}
+		s.filing.DropStored(stored)
 		return claim.Response{}, s.fieldError(c, claim.FieldErrors{"text": "required"})
 	}
 	docs := make([]claim.Document, len(stored))
@@ -63,9 +61,7 @@ func (s *Server) SubmitResponse(c *fiber.Ctx, p *Principal, claimID string) (_ c
 	}
 	r, err := s.filing.Respond(ctx, p.viewer(), cl, text, docs)
 	if err != nil {
-		for _, st := range stored {
-			s.removeObject(st.Key, st.VersionID)
-		}
+		s.filing.DropStored(stored)
 		return r, err
 	}
 	return r, nil
