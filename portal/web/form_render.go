@@ -128,7 +128,7 @@ func (s *Server) renderStepWith(c *fiber.Ctx, cl claim.Claim, step string, v map
 	}
 	data := fiber.Map{
 		"Claim": cl, "ID": cl.ID, "Step": step, "N": i + 1, "Total": len(formSteps),
-		"V": v, "Err": beside, "Summary": summary, "From": from, "Action": action, "Back": back, "Next": next,
+		"V": v, "Err": beside, "F": formFields(v, beside), "Summary": summary, "From": from, "Action": action, "Back": back, "Next": next,
 		"Correcting": cl.Status != claim.StatusDraft, "StepTitle": s.tr.T(langOf(c), "form."+step+".title"),
 	}
 	if err := more(data); err != nil {
@@ -139,6 +139,25 @@ func (s *Server) renderStepWith(c *fiber.Ctx, cl claim.Claim, step string, v map
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.render(c, "form_step", data)
+}
+
+// formField is a question's control as the step template draws it (form_step.html).
+type formField struct {
+	Name  string // the field's JSON path, the control's name: "contested_act.issued_on"
+	ID    string // the control's id: "f-contested_act-issued_on"
+	Key   string // the stem of its hint's and error's ids (h-…, e-…): "contested_act-issued_on"
+	Value string // the answer shown
+	Err   string // the problem shown beside it, if any
+}
+
+// formFields are the controls of every question of the form, with values v and problems beside.
+func formFields(v, beside map[string]string) map[string]formField {
+	out := make(map[string]formField, len(formFieldOrder))
+	for _, f := range formFieldOrder {
+		id := formFieldID(f)
+		out[f] = formField{Name: f, ID: id, Key: strings.TrimPrefix(id, "f-"), Value: v[f], Err: beside[f]}
+	}
+	return out
 }
 
 // formError is one line of an error summary.
