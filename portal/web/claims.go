@@ -114,7 +114,7 @@ func (s *Server) apiCreateClaim(c *fiber.Ctx) error {
 		return err
 	}
 	c.Location("/api/v1/claims/" + cl.ID)
-	return c.Status(fiber.StatusCreated).JSON(s.claimJSON(c, cl))
+	return s.sendClaim(c, fiber.StatusCreated, cl)
 }
 
 // apiGetClaim answers a conditional GET (If-None-Match with the ETag of an earlier answer) with
@@ -141,7 +141,7 @@ func (s *Server) apiGetClaim(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(s.claimJSON(c, cl))
+	return s.sendClaim(c, fiber.StatusOK, cl)
 }
 
 func (s *Server) apiPatchClaim(c *fiber.Ctx) error {
@@ -153,7 +153,7 @@ func (s *Server) apiPatchClaim(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(s.claimJSON(c, cl))
+	return s.sendClaim(c, fiber.StatusOK, cl)
 }
 
 func (s *Server) apiDeleteClaim(c *fiber.Ctx) error {
@@ -214,7 +214,11 @@ func (s *Server) submitResponse(c *fiber.Ctx, p *Principal, id string) (int, []b
 		}
 		return fiber.StatusInternalServerError, nil, err
 	}
-	body, err := json.Marshal(s.claimJSON(c, cl))
+	answer, err := s.claimJSON(c, cl)
+	if err != nil {
+		return fiber.StatusInternalServerError, nil, err
+	}
+	body, err := json.Marshal(answer)
 	return fiber.StatusOK, body, err
 }
 
@@ -231,7 +235,7 @@ func (s *Server) apiWithdraw(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(s.claimJSON(c, cl))
+	return s.sendClaim(c, fiber.StatusOK, cl)
 }
 
 // apiListClaims lists the caller's own claims, newest first, with an opaque cursor.
@@ -299,94 +303,11 @@ func (s *Server) badCursor(c *fiber.Ctx) error {
 	return &Error{Status: fiber.StatusBadRequest, Code: "bad_cursor", Message: s.tr.T(langOf(c), "api.bad_cursor"), Fields: map[string]string{"cursor": "invalid"}}
 }
 
-// claimJSON is a claim as the API shows it, texts in the caller's language.
-func (s *Server) claimJSON(c *fiber.Ctx, cl claim.Claim) fiber.Map {
-	l := langOf(c)
-	ctx := c.UserContext()
-	out := fiber.Map{
-		"id": cl.ID, "number": cl.Number, "status": cl.Status, "category": cl.Category, "kind": cl.Kind,
-		"subject": cl.Subject, "grounds": cl.Grounds, "demands": cl.Demands, "contested_act": cl.ContestedAct,
-		"pretrial": cl.Pretrial, "claimant": fiber.Map{"iin": cl.ClaimantIIN, "residence_kato": cl.Claimant.ResidenceKATO,
-			"phone": cl.Claimant.Phone, "email": cl.Claimant.Email},
-		"hear_at_residence": cl.HearAtResidence, "investment_dispute": cl.InvestmentDispute, "act_abroad": cl.ActAbroad,
-		"act_electronic": cl.ActElectronic, "property_kato": cl.PropertyKATO, "claim_amount": cl.ClaimAmount,
-		"duty_exemption": cl.DutyExemption, "created_at": cl.CreatedAt, "updated_at": cl.UpdatedAt,
-		"submitted_at": cl.SubmittedAt, "documents": cl.Documents, "next_step": s.tr.T(l, "next."+string(cl.Status)),
-		"verify_url": nil,
-	}
-	if path, err := s.verifyPath(ctx, cl); err == nil && path != "" {
-		out["verify_url"] = strings.TrimRight(s.Config.BaseURL, "/") + path
-	}
-	if cl.RespondentBIN != "" {
-		resp := fiber.Map{"bin": cl.RespondentBIN}
-		if b, err := s.DB.Body(ctx, cl.RespondentBIN); err == nil {
-			resp["name"] = b.Name.In(l)
-		}
-		out["respondent"] = resp
-	} else {
-		out["respondent"] = nil
-	}
-	out["court"], out["routing"] = nil, nil
-	if cl.Routing != nil {
-		out["routing"] = fiber.Map{"court_id": cl.Routing.CourtID, "rule": cl.Routing.Rule, "explanation": cl.Routing.Explanation.In(l)}
-		court := fiber.Map{"id": cl.CourtID}
-		if ct, err := s.DB.Court(ctx, cl.CourtID); err == nil {
-			court["name"] = ct.Name.In(l)
-		}
-		out["court"] = court
-	}
-	out["flags"], out["problems"] = notices(cl.Flags, l), notices(cl.Problems, l)
-	d := cl.Duty(s.Config.MCI)
-	out["state_duty"] = fiber.Map{"amount": d.Amount, "currency": d.Currency, "status": d.Status, "basis": d.Basis.In(l)}
-	if cl.CaseNumber != "" {
-		out["case_number"] = cl.CaseNumber
-	}
-	out["response_due"], out["correction_due"] = cl.ResponseDue, cl.CorrectionDue
-	if cl.RoutedAt != nil {
-		if responses, err := s.DB.Responses(ctx, cl.ID); err == nil {
-			out["responses"] = responses
-		}
-		if decisions, err := s.DB.Decisions(ctx, cl.ID); err == nil {
-			list := make([]fiber.Map, len(decisions))
-			for i, d := range decisions {
-				list[i] = fiber.Map{"action": d.Action, "reasons": d.Reasons, "reason": d.Text, "correction_due": dateString(d.CorrectionDue),
-					"from_court": d.FromCourt, "to_court": d.ToCourt, "decided_at": d.DecidedAt}
-			}
-			out["decisions"] = list
-		}
-	}
-	events, err := s.DB.ClaimEvents(ctx, cl.ID)
-	timeline := []fiber.Map{}
-	if err == nil {
-		for _, e := range events {
-			timeline = append(timeline, fiber.Map{"at": e.At, "event": e.Event, "actor": actorLabel(e, cl)})
-		}
-	}
-	out["timeline"] = timeline
-	if cl.Status.Editable() {
-		missing := Missing(cl)
-		m := make(map[string]string, len(missing))
-		for k, v := range missing {
-			m[k] = s.tr.T(l, "field."+v)
-		}
-		out["missing"] = m
-	}
-	return out
-}
-
 func valueOr(p *int64) int64 {
 	if p == nil {
 		return 0
 	}
 	return *p
-}
-
-func notices(ns []claim.Notice, l string) []fiber.Map {
-	out := make([]fiber.Map, len(ns))
-	for i, n := range ns {
-		out[i] = fiber.Map{"code": n.Code, "message": n.Message.In(l)}
-	}
-	return out
 }
 
 // actorLabel names who acted by their part in the claim, never by another person's IIN.

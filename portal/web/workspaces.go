@@ -97,7 +97,7 @@ func (s *Server) apiDecide(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(s.claimJSON(c, cl))
+	return s.sendClaim(c, fiber.StatusOK, cl)
 }
 
 // queueParams reads the list parameters shared by the court queue and the body list.
