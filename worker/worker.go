@@ -19,7 +19,6 @@ import (
 	"talap/portal/deadline"
 	"talap/portal/document"
 	"talap/portal/intake"
-	"talap/portal/lang"
 	"talap/portal/locale"
 	"talap/portal/mail"
 	"talap/portal/objectstore"
@@ -188,11 +187,8 @@ func (h *Handlers) route(courts []court.Court, in storage.RoutingInput) (storage
 	c := in.Claim
 	if c.CourtID != "" {
 		// Corrected after the court left it without motion: it goes back to the same court.
-		return h.withDeadlines(storage.RouteOutcome{Routing: &claim.Routing{CourtID: c.CourtID, Rule: "same_court_after_correction", Explanation: lang.Text{
-			KK: "Түзетілген талап оны қозғалыссыз қалдырған сол сотқа қайтарылды.",
-			RU: "Исправленный иск возвращён в тот же суд, который оставил его без движения.",
-			EN: "The corrected claim goes back to the court that left it without motion.",
-		}}}), nil
+		rule, why := routing.AfterCorrection()
+		return h.withDeadlines(storage.RouteOutcome{Routing: &claim.Routing{CourtID: c.CourtID, Rule: rule, Explanation: why}}), nil
 	}
 	d, err := routing.Route(h.Rules, courts, routing.Input{
 		Category: c.Category, InvestmentDispute: c.InvestmentDispute, ActAbroad: c.ActAbroad, ActElectronic: c.ActElectronic,

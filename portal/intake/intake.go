@@ -51,7 +51,7 @@ func Problems(c claim.Claim, checks map[string]DocCheck) []claim.Notice {
 			}})
 		}
 	}
-	if !c.HasDocumentKind("duty_payment") && c.DutyExemption == "" {
+	if !c.DutySatisfied() {
 		out = append(out, claim.Notice{Code: "duty_unpaid", Message: lang.Text{
 			KK: "Мемлекеттік баж төленбеген және босату негізі көрсетілмеген. Төлем туралы түбіртекті тіркеңіз немесе негізді таңдаңыз.",
 			RU: "Госпошлина не оплачена, и основание освобождения не указано. Приложите квитанцию об оплате или выберите основание.",

@@ -303,13 +303,6 @@ func (s *Server) badCursor(c *fiber.Ctx) error {
 	return &Error{Status: fiber.StatusBadRequest, Code: "bad_cursor", Message: s.tr.T(langOf(c), "api.bad_cursor"), Fields: map[string]string{"cursor": "invalid"}}
 }
 
-func valueOr(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
-}
-
 // actorLabel names who acted by their part in the claim, never by another person's IIN.
 func actorLabel(e audit.Event, cl claim.Claim) string {
 	switch {

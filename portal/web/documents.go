@@ -212,14 +212,3 @@ func contentDisposition(name string) string {
 	}, name)
 	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(name))
 }
-
-// removeObject and removeObjects drop versions stored for a draft (the form pages use them).
-func (s *Server) removeObject(key, versionID string) {
-	s.filing.DropStored([]document.Stored{{Key: key, VersionID: versionID}})
-}
-
-func (s *Server) removeObjects(docs []claim.Document) {
-	for _, d := range docs {
-		s.removeObject(d.Key, d.VersionID)
-	}
-}

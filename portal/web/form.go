@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"talap/portal/claim"
+	"talap/portal/duty"
 	"talap/portal/storage"
 )
 
@@ -157,8 +158,8 @@ func (s *Server) stepSave(c *fiber.Ctx) error {
 	if miss := formStepMissing(step, saved); len(miss) > 0 {
 		return s.renderStep(c, saved, step, formValues(saved), miss, fiber.StatusUnprocessableEntity)
 	}
-	if step == "duty" && c.FormValue("duty") == "paid" && !saved.HasDocumentKind("duty_payment") {
-		return c.Redirect(stepURL(cl.ID, "documents")+"?kind=duty_payment#upload", fiber.StatusSeeOther)
+	if step == "duty" && c.FormValue("duty") == "paid" && !saved.DutyPaid() {
+		return c.Redirect(stepURL(cl.ID, "documents")+"?kind="+duty.PaymentKind+"#upload", fiber.StatusSeeOther)
 	}
 	return c.Redirect(next, fiber.StatusSeeOther)
 }
@@ -181,13 +182,12 @@ func (s *Server) deleteDraft(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	docs, err := s.DB.DeleteDraft(c.UserContext(), cl.ID, principalOf(c).IIN)
+	err = s.filing.DeleteDraft(c.UserContext(), principalOf(c).IIN, cl.ID)
 	switch {
 	case errors.Is(err, storage.ErrConflict):
 		return c.Redirect(claimURL(cl.ID), fiber.StatusSeeOther)
 	case err != nil:
 		return err
 	}
-	s.removeObjects(docs)
 	return c.Redirect("/claims?deleted=1", fiber.StatusSeeOther)
 }

@@ -104,14 +104,13 @@ func (s *Server) removeDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.DB.RemoveDocument(c.UserContext(), cl.ID, principalOf(c).IIN, c.Params("doc"))
+	err = s.filing.RemoveDocument(c.UserContext(), principalOf(c).IIN, cl.ID, c.Params("doc"))
 	switch {
 	case errors.Is(err, storage.ErrConflict):
 		return c.Redirect(claimURL(cl.ID), fiber.StatusSeeOther)
 	case err != nil:
 		return err
 	}
-	s.removeObject(d.Key, d.VersionID)
 	back := stepURL(cl.ID, "documents") + "?removed=1"
 	if formFrom(c) == "check" {
 		back += "&from=check"

@@ -79,19 +79,19 @@ func (s *Server) renderStep(c *fiber.Ctx, cl claim.Claim, step string, v map[str
 			data["Land"] = cl.Category == "land"
 		case "documents":
 			s.documentsData(c, cl, data)
-			data["NeedPayment"] = c.Query("kind") == "duty_payment" && !cl.HasDocumentKind("duty_payment")
+			data["NeedPayment"] = c.Query("kind") == duty.PaymentKind && !cl.DutyPaid()
 			data["Added"] = c.Query("added") != ""
 			data["Removed"] = c.Query("removed") != ""
 		case "duty":
-			ch, err := seed.LoadChoices()
+			exemptions, err := duty.Exemptions()
 			if err != nil {
 				return err
 			}
-			data["Exemptions"] = choiceOptions(l, ch.DutyExemptions, "f-duty")
+			data["Exemptions"] = choiceOptions(l, exemptions, "f-duty")
 			data["Duty"] = s.dutyView(l, cl)
 			var paid []docView
 			for j, d := range s.docViews(l, cl) {
-				if cl.Documents[j].Kind == "duty_payment" {
+				if cl.Documents[j].Kind == duty.PaymentKind {
 					paid = append(paid, d)
 				}
 			}
@@ -293,16 +293,10 @@ type dutyInfo struct {
 }
 
 func (s *Server) dutyView(l string, cl claim.Claim) dutyInfo {
-	d := duty.Compute(s.Config.MCI, valueOr(cl.ClaimAmount), cl.HasDocumentKind("duty_payment"), cl.DutyExemption)
+	d := cl.Duty(s.Config.MCI)
 	out := dutyInfo{Amount: formatMoney(l, d.Amount), Basis: d.Basis.In(l), Status: s.tr.T(l, "form.duty.status_"+d.Status), StatusCode: d.Status}
-	if cl.DutyExemption != "" {
-		if ch, err := seed.LoadChoices(); err == nil {
-			for _, e := range ch.DutyExemptions {
-				if e.Code == cl.DutyExemption {
-					out.Exemption = e.Label.In(l)
-				}
-			}
-		}
+	if e, ok, err := duty.Exemption(cl.DutyExemption); err == nil && ok {
+		out.Exemption = e.Label.In(l)
 	}
 	return out
 }

@@ -130,7 +130,7 @@ func formValues(cl claim.Claim) map[string]string {
 	switch {
 	case d.DutyExemption != "":
 		v["duty"] = d.DutyExemption
-	case cl.HasDocumentKind("duty_payment"):
+	case cl.DutyPaid():
 		v["duty"] = "paid"
 	}
 	return v
