@@ -165,11 +165,18 @@ func (h *Handlers) RouteClaim(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return err
 	}
-	out, err := h.DB.RouteClaim(ctx, id, func(in storage.RoutingInput) (storage.RouteOutcome, error) {
-		return h.route(courts, in)
-	})
+	in, err := h.DB.ToRoute(ctx, id)
 	if err != nil {
 		return notFound(err, id)
+	}
+	out := storage.RouteOutcome{AlreadyFinished: true}
+	if in.Claim.Status.Routable() {
+		if out, err = h.route(courts, in); err != nil {
+			return err
+		}
+		if out, err = h.DB.RouteClaim(ctx, id, out); err != nil {
+			return notFound(err, id)
+		}
 	}
 	log := h.Log.With("claim_id", id, "task_id", taskID(ctx))
 	switch {

@@ -351,30 +351,40 @@ type RouteOutcome struct {
 	AlreadyFinished bool
 }
 
-// RouteClaim locks the claim, and if it is still waiting to be routed applies decide's outcome with
-// an audit event, all in one transaction. A claim already past routing is left alone, so a repeated
-// delivery of the task changes nothing.
-func (db *DB) RouteClaim(ctx context.Context, id string, decide func(RoutingInput) (RouteOutcome, error)) (RouteOutcome, error) {
-	var out RouteOutcome
+// ToRoute reads what routing needs to know about a claim: the claim and its respondent's place.
+func (db *DB) ToRoute(ctx context.Context, id string) (RoutingInput, error) {
+	var in RoutingInput
+	if !isUUID(id) {
+		return in, ErrNotFound
+	}
+	row := db.Pool.QueryRow(ctx, `SELECT `+claimColumns+`, coalesce(b.kato, '')
+		FROM claims c LEFT JOIN public_bodies b ON b.bin = c.respondent_bin WHERE c.id = $1::uuid`, id)
+	c, err := scanClaimWith(row, &in.RespondentKATO)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return in, ErrNotFound
+	}
+	in.Claim = c
+	return in, err
+}
+
+// RouteClaim records a routing outcome, computed by the caller from ToRoute's input, with an audit
+// event and the notices, in one transaction, if the claim (locked) is still waiting to be routed.
+// A claim already past routing is left alone and the answer says AlreadyFinished, so a repeated
+// delivery of the task changes nothing. (While a claim waits to be routed nobody can change what
+// routing reads: the claimant edits only drafts and claims sent back for correction.)
+func (db *DB) RouteClaim(ctx context.Context, id string, out RouteOutcome) (RouteOutcome, error) {
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		var in RoutingInput
-		row := tx.QueryRow(ctx, `SELECT `+claimColumns+`, coalesce(b.kato, '')
-			FROM claims c LEFT JOIN public_bodies b ON b.bin = c.respondent_bin WHERE c.id = $1 FOR UPDATE OF c`, id)
-		c, err := scanClaimWith(row, &in.RespondentKATO)
+		var status claim.Status
+		err := tx.QueryRow(ctx, `SELECT status FROM claims WHERE id = $1 FOR UPDATE`, id).Scan(&status)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound
 		}
 		if err != nil {
 			return fmt.Errorf("lock claim: %w", err)
 		}
-		if !c.Status.Routable() {
-			out.AlreadyFinished = true
+		if !status.Routable() {
+			out = RouteOutcome{AlreadyFinished: true}
 			return nil
-		}
-		in.Claim = c
-		out, err = decide(in)
-		if err != nil {
-			return err
 		}
 		if out.Routing == nil {
 			problems, err := json.Marshal([]claim.Notice{{Code: "unroutable", Message: out.UnroutableWhy}})
