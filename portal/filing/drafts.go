@@ -89,7 +89,5 @@ func (s *Service) UpdateDraft(ctx context.Context, claimantIIN, id string, body 
 	}
 	// The registry facts checked above come from the body itself, so applying the same body to the
 	// locked claim needs no second look at the registry.
-	return s.Store.UpdateDraft(ctx, id, claimantIIN, func(locked claim.Claim) (claim.Draft, error) {
-		return claim.Apply(locked.Draft, body, s.Now())
-	})
+	return s.Store.UpdateDraft(ctx, id, claimantIIN, body, s.Now())
 }

@@ -29,7 +29,7 @@ type Store interface {
 	Body(ctx context.Context, bin string) (party.Body, error)
 	Courts(ctx context.Context) ([]court.Court, error)
 	CreateDraft(ctx context.Context, claimantIIN string, d claim.Draft, maxDrafts int) (claim.Claim, error)
-	UpdateDraft(ctx context.Context, id, claimantIIN string, change func(claim.Claim) (claim.Draft, error)) (claim.Claim, error)
+	UpdateDraft(ctx context.Context, id, claimantIIN string, answers []byte, now time.Time) (claim.Claim, error)
 	ReserveClaimNumber(ctx context.Context, at time.Time) (string, error)
 	Submit(ctx context.Context, f storage.Filing) (claim.Claim, error)
 	Decide(ctx context.Context, id, courtID, actor string, d storage.Decision) (claim.Claim, error)

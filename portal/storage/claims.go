@@ -251,16 +251,17 @@ func editable(ctx context.Context, tx pgx.Tx, id, claimantIIN string) (claim.Cla
 	return c, nil
 }
 
-// UpdateDraft changes the claimant's answers while the claim is editable; change gets the current
-// claim and returns the new answers.
-func (db *DB) UpdateDraft(ctx context.Context, id, claimantIIN string, change func(claim.Claim) (claim.Draft, error)) (claim.Claim, error) {
+// UpdateDraft applies answers given as JSON (claim.Apply, at now) to the claimant's claim while it
+// is editable, on the claim as it stands under its lock, so that concurrent changes of different
+// answers all take.
+func (db *DB) UpdateDraft(ctx context.Context, id, claimantIIN string, answers []byte, now time.Time) (claim.Claim, error) {
 	var c claim.Claim
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		cur, err := editable(ctx, tx, id, claimantIIN)
 		if err != nil {
 			return err
 		}
-		d, err := change(cur)
+		d, err := claim.Apply(cur.Draft, answers, now)
 		if err != nil {
 			return err
 		}
