@@ -2,8 +2,10 @@ package deadline
 
 import (
 	"slices"
+	"sync"
 
 	"talap/portal/lang"
+	"talap/portal/locale"
 )
 
 // Claim kinds (APPK Art. 131(1)), as used in Input.Kind.
@@ -100,126 +102,40 @@ const (
 const DefaultComplaintBodyDays = 20
 
 // The article texts were read from the same mirror (APPK as amended to 30.12.2022); later
-// amendments are unverified. Kazakh and Russian wording is Talap's and should be checked by a
-// lawyer fluent in each.
-var rules = []Rule{
-	{
-		ID:         RuleComplaintDecision,
-		Article:    "APPK Art. 136(1)",
-		Cite:       lang.Text{KK: "ӘРПК 136-бабының 1-бөлігі", RU: "ч. 1 ст. 136 АППК", EN: "APPK Art. 136(1)"},
-		Kinds:      []string{KindChallenge, KindCoercion},
-		Condition:  AfterComplaintDecision,
-		Period:     Period{1, Months},
-		ClockStart: ComplaintDecisionDelivered,
-		Explanation: lang.Text{
-			KK: "Сотқа дейінгі шағымнан кейін дау айту және мәжбүрлеу туралы талап қоюлар шағым бойынша шешім тапсырылған күннен бастап бір ай ішінде беріледі.",
-			RU: "Иски об оспаривании и о принуждении после досудебной жалобы подаются в течение месяца со дня вручения решения по жалобе.",
-			EN: "Challenge and coercion claims after a pre-trial complaint are filed within 1 month of the day the decision on the complaint is delivered.",
-		},
-	},
-	{
-		ID:         RuleNoPretrial,
-		Article:    "APPK Art. 136(1) para. 2",
-		Cite:       lang.Text{KK: "ӘРПК 136-бабы 1-бөлігінің екінші абзацы", RU: "ч. 1 ст. 136 АППК (второй абзац)", EN: "APPK Art. 136(1) para. 2"},
-		Kinds:      []string{KindChallenge, KindCoercion},
-		Condition:  NoPretrial,
-		Period:     Period{1, Months},
-		ClockStart: ActDelivered,
-		Explanation: lang.Text{
-			KK: "Заңда сотқа дейінгі тәртіп көзделмесе немесе шағымды қарайтын орган болмаса, дау айту және мәжбүрлеу туралы талап қоюлар әкімшілік акт тапсырылған немесе хабарланған күннен бастап бір ай ішінде беріледі.",
-			RU: "Если законом не предусмотрен досудебный порядок или отсутствует орган, рассматривающий жалобу, иски об оспаривании и о принуждении подаются в течение одного месяца со дня вручения административного акта или доведения его до сведения.",
-			EN: "Where a law provides no pre-trial step, or there is no complaint body, challenge and coercion claims are filed within 1 month of the day the act is delivered or made known.",
-		},
-	},
-	{
-		ID:         RuleAction,
-		Article:    "APPK Art. 136(2)",
-		Cite:       lang.Text{KK: "ӘРПК 136-бабының 2-бөлігі", RU: "ч. 2 ст. 136 АППК", EN: "APPK Art. 136(2)"},
-		Kinds:      []string{KindAction},
-		Condition:  ActionNoComplaint,
-		Period:     Period{1, Months},
-		ClockStart: ActionLearned,
-		Explanation: lang.Text{
-			KK: "Әрекет жасау туралы талап қою тұлға әрекет туралы білген күннен, сондай-ақ заңнамада әрекет жасауға белгіленген мерзім өткен күннен бастап бір ай ішінде беріледі.",
-			RU: "Иск о совершении действия подаётся в течение месяца со дня, когда лицу стало известно о совершении действия, а также когда истёк срок, установленный законодательством для совершения действия.",
-			EN: "An action claim is filed within 1 month of the day the claimant learned of the action, or of the end of the period the law sets for the action.",
-		},
-	},
-	{
-		ID:         RuleRecognition,
-		Article:    "APPK Art. 136(3)",
-		Cite:       lang.Text{KK: "ӘРПК 136-бабының 3-бөлігі", RU: "ч. 3 ст. 136 АППК", EN: "APPK Art. 136(3)"},
-		Kinds:      []string{KindRecognition},
-		Condition:  Recognition,
-		Period:     Period{5, Years},
-		ClockStart: RelationshipArose,
-		Explanation: lang.Text{
-			KK: "Тану туралы талап қою тиісті құқықтық қатынас пайда болған кезден бастап бес жыл ішінде беріледі.",
-			RU: "Иск о признании подаётся в течение пяти лет с момента возникновения соответствующего правоотношения.",
-			EN: "A recognition claim is filed within 5 years of when the legal relationship arose.",
-		},
-	},
-	{
-		ID:         RuleActionComplaintDecision,
-		Article:    "APPK Art. 136(6)",
-		Cite:       lang.Text{KK: "ӘРПК 136-бабының 6-бөлігі", RU: "ч. 6 ст. 136 АППК", EN: "APPK Art. 136(6)"},
-		Kinds:      []string{KindAction},
-		Condition:  AfterComplaintDecision,
-		Period:     Period{1, Months},
-		ClockStart: ComplaintDecisionDelivered,
-		Explanation: lang.Text{
-			KK: "Сотқа дейінгі шағым берген тұлға шағым бойынша шешім тапсырылған кезден бастап бір ай ішінде сотқа талап қоюмен жүгіне алады.",
-			RU: "Лицо, подавшее жалобу, вправе обратиться с иском в суд в течение месяца с момента вручения решения по жалобе.",
-			EN: "A person who filed a pre-trial complaint may file a claim within 1 month of the delivery of the decision on the complaint.",
-		},
-	},
-	{
-		ID:         RuleDeemedRefusal,
-		Article:    "APPK Art. 136(6)",
-		Cite:       lang.Text{KK: "ӘРПК 136-бабының 6-бөлігі", RU: "ч. 6 ст. 136 АППК", EN: "APPK Art. 136(6)"},
-		Kinds:      []string{KindChallenge, KindCoercion, KindAction},
-		Condition:  AfterDeemedRefusal,
-		Period:     Period{1, Months},
-		ClockStart: ComplaintBodyDeadlineEnded,
-		Explanation: lang.Text{
-			KK: "Шағым бойынша шешім қабылданбаса, шағымды қарау мерзімі өткен соң шағым қанағаттандырылмады деп есептеледі, және талап қою сол мерзім өткеннен кейін бір ай ішінде беріледі.",
-			RU: "Если решение по жалобе не принято, по истечении срока её рассмотрения жалоба считается отклонённой, и иск подаётся в течение месяца после истечения этого срока.",
-			EN: "If the complaint is not decided, it counts as refused when the complaint body's deadline ends, and the claim is filed within 1 month of that.",
-		},
-	},
-	{
-		ID:         RulePretrialMissing,
-		Article:    "APPK Art. 91(5)",
-		Cite:       lang.Text{KK: "ӘРПК 91-бабының 5-бөлігі", RU: "ч. 5 ст. 91 АППК", EN: "APPK Art. 91(5)"},
-		Kinds:      []string{KindChallenge, KindCoercion},
-		Condition:  PretrialMissing,
-		ClockStart: NoClock,
-		Explanation: lang.Text{
-			KK: "Заңда өзгеше көзделмесе, сотқа сотқа дейінгі шағымнан кейін жүгінеді. Шағым берілмесе, талап қою мерзімі басталмайды; шағым беру мүмкіндігі жойылмаған кезде сот талап қою арызын қайтара алады.",
-			RU: "Если законом не предусмотрено иное, обращение в суд допускается после досудебного обжалования. Без жалобы срок на подачу иска не начинается; пока такая возможность не утрачена, суд может вернуть иск.",
-			EN: "Unless a law says otherwise, a claim goes to court after a pre-trial complaint. Without one no filing period runs; while a complaint is still possible the court may return the claim.",
-		},
-	},
-	{
-		ID:         RulePretrialComplaint,
-		Article:    "APPK Art. 92(1)",
-		Cite:       lang.Text{KK: "ӘРПК 92-бабының 1-бөлігі", RU: "ч. 1 ст. 92 АППК", EN: "APPK Art. 92(1)"},
-		Kinds:      []string{KindChallenge, KindCoercion, KindAction},
-		Condition:  PretrialComplaint,
-		Period:     Period{3, Months},
-		ClockStart: ActLearned,
-		Explanation: lang.Text{
-			KK: "Сотқа дейінгі шағым әкімшілік акт қабылданғаны немесе әрекет (әрекетсіздік) жасалғаны белгілі болған күннен бастап үш айдан кешіктірілмей беріледі; дәлелді себеппен өткізілген мерзімді шағымды қарайтын орган қалпына келтіре алады.",
-			RU: "Досудебная жалоба подаётся не позднее трёх месяцев со дня, когда стало известно о принятии административного акта или совершении действия (бездействия); пропущенный по уважительной причине срок может восстановить орган, рассматривающий жалобу.",
-			EN: "A pre-trial complaint is filed within 3 months of the day the person learned of the act or action; the complaint body may restore a period missed for a good reason.",
-		},
-	},
+// amendments are unverified. Each rule's citation and explanation are in the catalogs
+// (frontend/locales): deadline.cite.<cite> and deadline.rule.<id>. Kazakh and Russian wording is
+// Talap's and should be checked by a lawyer fluent in each.
+var table = []struct {
+	id, article, cite string
+	kinds             []string
+	condition         Condition
+	period            Period
+	clock             ClockStart
+}{
+	{RuleComplaintDecision, "APPK Art. 136(1)", "appk_136_1", []string{KindChallenge, KindCoercion}, AfterComplaintDecision, Period{1, Months}, ComplaintDecisionDelivered},
+	{RuleNoPretrial, "APPK Art. 136(1) para. 2", "appk_136_1_2", []string{KindChallenge, KindCoercion}, NoPretrial, Period{1, Months}, ActDelivered},
+	{RuleAction, "APPK Art. 136(2)", "appk_136_2", []string{KindAction}, ActionNoComplaint, Period{1, Months}, ActionLearned},
+	{RuleRecognition, "APPK Art. 136(3)", "appk_136_3", []string{KindRecognition}, Recognition, Period{5, Years}, RelationshipArose},
+	{RuleActionComplaintDecision, "APPK Art. 136(6)", "appk_136_6", []string{KindAction}, AfterComplaintDecision, Period{1, Months}, ComplaintDecisionDelivered},
+	{RuleDeemedRefusal, "APPK Art. 136(6)", "appk_136_6", []string{KindChallenge, KindCoercion, KindAction}, AfterDeemedRefusal, Period{1, Months}, ComplaintBodyDeadlineEnded},
+	{RulePretrialMissing, "APPK Art. 91(5)", "appk_91_5", []string{KindChallenge, KindCoercion}, PretrialMissing, Period{}, NoClock},
+	{RulePretrialComplaint, "APPK Art. 92(1)", "appk_92_1", []string{KindChallenge, KindCoercion, KindAction}, PretrialComplaint, Period{3, Months}, ActLearned},
 }
+
+// rules is the table with each rule's texts rendered from the catalogs, built on first use.
+var rules = sync.OnceValue(func() []Rule {
+	out := make([]Rule, len(table))
+	for i, r := range table {
+		out[i] = Rule{ID: r.id, Article: r.article, Cite: locale.Text("deadline.cite." + r.cite), Kinds: r.kinds,
+			Condition: r.condition, Period: r.period, ClockStart: r.clock, Explanation: locale.Text("deadline.rule." + r.id)}
+	}
+	return out
+})
 
 // Rules returns the rule table (a copy).
 func Rules() []Rule {
-	out := make([]Rule, len(rules))
-	for i, r := range rules {
+	out := make([]Rule, len(table))
+	for i, r := range rules() {
 		r.Kinds = slices.Clone(r.Kinds)
 		out[i] = r
 	}

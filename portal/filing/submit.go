@@ -14,6 +14,11 @@ import (
 	"talap/portal/storage"
 )
 
+// IncompleteError lists what a claim lacks to be submitted.
+type IncompleteError struct{ Missing claim.FieldErrors }
+
+func (e *IncompleteError) Error() string { return "claim incomplete: " + e.Missing.Error() }
+
 // Missing lists what the claim lacks to be submitted.
 func Missing(c claim.Claim) claim.FieldErrors {
 	return c.Draft.Missing(len(c.Documents) > 0, c.DutyPaid())
@@ -34,7 +39,7 @@ func (s *Service) Submit(ctx context.Context, claimantIIN, claimantName, id stri
 		return cur, storage.ErrConflict
 	}
 	if missing := Missing(cur); len(missing) > 0 {
-		return cur, &storage.IncompleteError{Missing: missing}
+		return cur, &IncompleteError{Missing: missing}
 	}
 	var respondent party.Body
 	if cur.RespondentBIN != "" {

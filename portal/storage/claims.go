@@ -34,11 +34,6 @@ type DocumentLimits struct {
 	Count int
 }
 
-// IncompleteError lists what a claim lacks to be submitted.
-type IncompleteError struct{ Missing claim.FieldErrors }
-
-func (e *IncompleteError) Error() string { return "claim incomplete: " + e.Missing.Error() }
-
 const claimColumns = `c.id::text, coalesce(c.number, ''), c.claimant_iin, c.status, c.category, c.kind,
 	coalesce(c.respondent_bin, ''), c.subject, c.grounds, c.demands, c.act_number, c.act_issued_on, c.act_received_on,
 	c.act_abroad, c.act_electronic, c.pretrial_filed_on, c.pretrial_decision_on, c.pretrial_exempt_reason,

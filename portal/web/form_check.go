@@ -10,6 +10,7 @@ import (
 
 	"talap/infra/seed"
 	"talap/portal/claim"
+	"talap/portal/filing"
 	"talap/portal/storage"
 )
 
@@ -175,7 +176,7 @@ func (s *Server) submitClaim(c *fiber.Ctx) error {
 		return c.Redirect(claimURL(cl.ID), fiber.StatusSeeOther)
 	}
 	_, err = s.Submit(c.UserContext(), principalOf(c), cl.ID)
-	var inc *storage.IncompleteError
+	var inc *filing.IncompleteError
 	switch {
 	case errors.As(err, &inc):
 		l := langOf(c)

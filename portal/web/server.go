@@ -205,7 +205,7 @@ func (e *Error) Error() string { return e.Code + ": " + e.Message }
 func (s *Server) claimError(c *fiber.Ctx, err error) error {
 	var apiErr *Error
 	var fe claim.FieldErrors
-	var inc *storage.IncompleteError
+	var inc *filing.IncompleteError
 	var quota *storage.QuotaError
 	l := langOf(c)
 	switch {
