@@ -4,18 +4,24 @@
 package intake
 
 import (
-	"fmt"
 	"slices"
 	"time"
 
 	"talap/portal/calendar"
 	"talap/portal/claim"
 	"talap/portal/deadline"
-	"talap/portal/lang"
+	"talap/portal/locale"
 )
 
 // AllowedTypes are the document types a court accepts.
 var AllowedTypes = []string{"application/pdf", "image/jpeg", "image/png"}
+
+// notice is the problem or flag code with its message from the catalogs (frontend/locales, key
+// intake.<code>), rendered in all three languages because it is stored with the claim. pairs are
+// the message's template data, as for locale.Text.
+func notice(code string, pairs ...any) claim.Notice {
+	return claim.Notice{Code: code, Message: locale.Text("intake."+code, pairs...)}
+}
 
 // DocCheck is what re-reading a document from storage found.
 type DocCheck struct {
@@ -31,32 +37,16 @@ func Problems(c claim.Claim, checks map[string]DocCheck) []claim.Notice {
 		chk := checks[d.ID]
 		switch {
 		case chk.Missing:
-			out = append(out, claim.Notice{Code: "document_missing", Message: lang.Text{
-				KK: fmt.Sprintf("«%s» құжаты қоймада табылмады. Оны қайта жүктеңіз.", d.Name),
-				RU: fmt.Sprintf("Документ «%s» не найден в хранилище. Загрузите его снова.", d.Name),
-				EN: fmt.Sprintf("The document “%s” is missing from storage. Upload it again.", d.Name),
-			}})
+			out = append(out, notice("document_missing", "Name", d.Name))
 		case chk.SHA256 != d.SHA256:
-			out = append(out, claim.Notice{Code: "document_changed", Message: lang.Text{
-				KK: fmt.Sprintf("«%s» құжаты жүктелгеннен кейін өзгертілген (SHA-256 сәйкес келмейді). Түпнұсқаны қайта жүктеңіз.", d.Name),
-				RU: fmt.Sprintf("Документ «%s» изменён после загрузки (SHA-256 не совпадает). Загрузите оригинал снова.", d.Name),
-				EN: fmt.Sprintf("The document “%s” changed after it was uploaded (its SHA-256 no longer matches). Upload the original again.", d.Name),
-			}})
+			out = append(out, notice("document_changed", "Name", d.Name))
 		}
 		if !slices.Contains(AllowedTypes, d.ContentType) {
-			out = append(out, claim.Notice{Code: "document_type", Message: lang.Text{
-				KK: fmt.Sprintf("«%s» құжатының түрі (%s) қабылданбайды: тек PDF, JPEG немесе PNG.", d.Name, d.ContentType),
-				RU: fmt.Sprintf("Тип документа «%s» (%s) не принимается: только PDF, JPEG или PNG.", d.Name, d.ContentType),
-				EN: fmt.Sprintf("The document “%s” has a type the court does not accept (%s): only PDF, JPEG or PNG.", d.Name, d.ContentType),
-			}})
+			out = append(out, notice("document_type", "Name", d.Name, "Type", d.ContentType))
 		}
 	}
 	if !c.DutySatisfied() {
-		out = append(out, claim.Notice{Code: "duty_unpaid", Message: lang.Text{
-			KK: "Мемлекеттік баж төленбеген және босату негізі көрсетілмеген. Төлем туралы түбіртекті тіркеңіз немесе негізді таңдаңыз.",
-			RU: "Госпошлина не оплачена, и основание освобождения не указано. Приложите квитанцию об оплате или выберите основание.",
-			EN: "The state duty is unpaid and no exemption was given. Attach the payment receipt or choose an exemption ground.",
-		}})
+		out = append(out, notice("duty_unpaid"))
 	}
 	return out
 }
@@ -76,21 +66,13 @@ func Flags(cal *calendar.Calendar, c claim.Claim, filedAt time.Time, complaintBo
 			out = append(out, claim.Notice{Code: "late", Message: res.Explanation})
 		}
 	} else if c.Kind != "" {
-		out = append(out, claim.Notice{Code: "deadline_unknown", Message: lang.Text{
-			KK: "Талап мерзімін есептеу мүмкін болмады (күндер жетіспейді немесе күнтізбеде жоқ): сот оны өзі тексереді.",
-			RU: "Срок подачи иска вычислить не удалось (не хватает дат или их нет в календаре): суд проверит его сам.",
-			EN: "The filing period could not be computed (dates missing or outside the calendar): the court will check it itself.",
-		}})
+		out = append(out, notice("deadline_unknown"))
 	}
 	if res, late := deadline.LatePretrialComplaint(cal, in); late {
 		out = append(out, claim.Notice{Code: "pretrial_late", Message: res.Explanation})
 	}
 	if duplicateOf != "" {
-		out = append(out, claim.Notice{Code: "duplicate", Message: lang.Text{
-			KK: fmt.Sprintf("Ықтимал қайталама: дәл осы талапкер осы жауапкерге осы акт (№ %s) бойынша %s талабын бұрын берген.", c.ContestedAct.Number, duplicateOf),
-			RU: fmt.Sprintf("Возможный повтор: тот же истец уже подал иск %s к тому же ответчику по тому же акту (№ %s).", duplicateOf, c.ContestedAct.Number),
-			EN: fmt.Sprintf("Likely duplicate: the same claimant already filed claim %s against the same respondent about the same act (No. %s).", duplicateOf, c.ContestedAct.Number),
-		}})
+		out = append(out, notice("duplicate", "Number", c.ContestedAct.Number, "Of", duplicateOf))
 	}
 	return out
 }

@@ -209,7 +209,7 @@ func (s *Server) submitResponse(c *fiber.Ctx, p *Principal, id string) (int, []b
 		err = s.claimError(c, err)
 		var apiErr *Error
 		if errors.As(err, &apiErr) {
-			body, _ := json.Marshal(fiber.Map{"error": errorBody(apiErr)})
+			body, _ := json.Marshal(errorAnswer{Error: errorBody(apiErr)})
 			return apiErr.Status, body, nil
 		}
 		return fiber.StatusInternalServerError, nil, err
@@ -222,12 +222,19 @@ func (s *Server) submitResponse(c *fiber.Ctx, p *Principal, id string) (int, []b
 	return fiber.StatusOK, body, err
 }
 
-func errorBody(e *Error) fiber.Map {
-	m := fiber.Map{"code": e.Code, "message": e.Message}
-	if len(e.Fields) > 0 {
-		m["fields"] = e.Fields
-	}
-	return m
+// errorAnswer is every API error (the Error schema of frontend/api/openapi.json).
+type errorAnswer struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+func errorBody(e *Error) errorDetail {
+	return errorDetail{Code: e.Code, Message: e.Message, Fields: e.Fields}
 }
 
 func (s *Server) apiWithdraw(c *fiber.Ctx) error {
@@ -262,13 +269,33 @@ func (s *Server) apiListClaims(c *fiber.Ctx) error {
 		last := list[len(list)-1]
 		next = encodeCursor(storage.Cursor{At: last.CreatedAt, ID: last.ID})
 	}
-	items := make([]fiber.Map, len(list))
+	out := claimList{Claims: make([]claimLine, len(list)), NextCursor: next}
 	for i, it := range list {
-		items[i] = fiber.Map{"id": it.ID, "number": it.Number, "status": it.Status, "category": it.Category, "kind": it.Kind,
-			"subject": it.Subject, "respondent_bin": it.RespondentBIN, "court_id": it.CourtID, "created_at": it.CreatedAt,
-			"submitted_at": it.SubmittedAt, "next_step": s.tr.T(langOf(c), "next."+string(it.Status))}
+		out.Claims[i] = claimLine{ID: it.ID, Number: it.Number, Status: it.Status, Category: it.Category, Kind: it.Kind,
+			Subject: it.Subject, RespondentBIN: it.RespondentBIN, CourtID: it.CourtID, CreatedAt: it.CreatedAt,
+			SubmittedAt: it.SubmittedAt, NextStep: s.tr.T(langOf(c), "next."+string(it.Status))}
 	}
-	return c.JSON(fiber.Map{"claims": items, "next_cursor": next})
+	return c.JSON(out)
+}
+
+// claimList is a page of the caller's claims, newest first.
+type claimList struct {
+	Claims     []claimLine `json:"claims"`
+	NextCursor string      `json:"next_cursor"`
+}
+
+type claimLine struct {
+	ID            string       `json:"id"`
+	Number        string       `json:"number"`
+	Status        claim.Status `json:"status"`
+	NextStep      string       `json:"next_step"`
+	Category      string       `json:"category"`
+	Kind          string       `json:"kind"`
+	Subject       string       `json:"subject"`
+	RespondentBIN string       `json:"respondent_bin"`
+	CourtID       string       `json:"court_id"`
+	CreatedAt     time.Time    `json:"created_at"`
+	SubmittedAt   *time.Time   `json:"submitted_at"`
 }
 
 func encodeCursor(cur storage.Cursor) string {
