@@ -48,7 +48,7 @@ func TestText(t *testing.T) {
 	if got := Text("receipt.page", "Page", 2, "Pages", 5); got != want {
 		t.Errorf("package Text = %+v, want %+v", got, want)
 	}
-	if Shared() != Shared() {
+	if first, second := Shared(), Shared(); first != second {
 		t.Error("Shared loads the catalogs more than once")
 	}
 }
