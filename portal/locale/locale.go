@@ -1,6 +1,7 @@
 // Package locale translates Talap's messages into Kazakh, Russian and English from the go-i18n
 // catalogs in frontend/locales, for pages, e-mails, the receipt PDF and the texts stored with a
-// claim in all three languages (routing explanations, deadline explanations, intake notices, the state duty basis).
+// claim in all three languages (routing and deadline explanations, intake notices, the state
+// duty basis).
 package locale
 
 import (
