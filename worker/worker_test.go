@@ -21,7 +21,6 @@ import (
 	"talap/portal/claim"
 	"talap/portal/config"
 	"talap/portal/document"
-	"talap/portal/filing"
 	"talap/portal/storage"
 	"talap/portal/task"
 	"talap/portal/testenv"
@@ -84,7 +83,7 @@ func file(t *testing.T, env *testenv.Env, d claim.Draft) claim.Claim {
 		ContentType: st.ContentType, SHA256: st.SHA256, Key: st.Key, VersionID: st.VersionID}, storage.DocumentLimits{Bytes: 1 << 30, Count: 100}); err != nil {
 		t.Fatal(err)
 	}
-	c, err = fileWith(t, env).Submit(ctx, citizen, "Test Citizen", c.ID)
+	c, err = env.Filing(t).Submit(ctx, citizen, "Test Citizen", c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,14 +328,4 @@ func TestStuckClaimIsSentThroughAgain(t *testing.T) {
 	cfg.StuckAfter = time.Minute
 	runWorker(t, cfg, env)
 	waitStatus(t, env.DB, c.ID, claim.StatusRouted, 30*time.Second)
-}
-
-// fileWith is the filing use case on the test's database.
-func fileWith(t *testing.T, env *testenv.Env) *filing.Service {
-	t.Helper()
-	fs, err := filing.New(env.DB, env.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fs
 }

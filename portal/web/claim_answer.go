@@ -17,13 +17,7 @@ import (
 // lists that exist only from routing on, and the missing answers of an editable claim, are left
 // out before then.
 type claimAnswer struct {
-	ID                string             `json:"id"`
-	Number            string             `json:"number"`
-	Status            claim.Status       `json:"status"`
-	NextStep          string             `json:"next_step"`
-	Category          string             `json:"category"`
-	Kind              string             `json:"kind"`
-	Subject           string             `json:"subject"`
+	claimHead
 	Grounds           string             `json:"grounds"`
 	Demands           string             `json:"demands"`
 	ContestedAct      claim.Act          `json:"contested_act"`
@@ -51,9 +45,20 @@ type claimAnswer struct {
 	Responses         *[]claim.Response  `json:"responses,omitempty"`
 	Decisions         *[]decisionAnswer  `json:"decisions,omitempty"`
 	VerifyURL         *string            `json:"verify_url"`
-	CreatedAt         time.Time          `json:"created_at"`
 	UpdatedAt         time.Time          `json:"updated_at"`
-	SubmittedAt       *time.Time         `json:"submitted_at"`
+}
+
+// claimHead is what a claim's answer and a line of a list of claims both show.
+type claimHead struct {
+	ID          string       `json:"id"`
+	Number      string       `json:"number"`
+	Status      claim.Status `json:"status"`
+	NextStep    string       `json:"next_step"`
+	Category    string       `json:"category"`
+	Kind        string       `json:"kind"`
+	Subject     string       `json:"subject"`
+	CreatedAt   time.Time    `json:"created_at"`
+	SubmittedAt *time.Time   `json:"submitted_at"`
 }
 
 type claimantAnswer struct {
@@ -118,8 +123,9 @@ func noticeAnswers(ns []claim.Notice, l string) []noticeAnswer {
 func (s *Server) claimJSON(c *fiber.Ctx, cl claim.Claim) (claimAnswer, error) {
 	l, ctx := langOf(c), c.UserContext()
 	d := cl.Duty(s.Config.MCI)
-	out := claimAnswer{ID: cl.ID, Number: cl.Number, Status: cl.Status, NextStep: s.tr.T(l, "next."+string(cl.Status)),
-		Category: cl.Category, Kind: cl.Kind, Subject: cl.Subject, Grounds: cl.Grounds, Demands: cl.Demands,
+	out := claimAnswer{claimHead: claimHead{ID: cl.ID, Number: cl.Number, Status: cl.Status, NextStep: s.tr.T(l, "next."+string(cl.Status)),
+		Category: cl.Category, Kind: cl.Kind, Subject: cl.Subject, CreatedAt: cl.CreatedAt, SubmittedAt: cl.SubmittedAt},
+		Grounds: cl.Grounds, Demands: cl.Demands,
 		ContestedAct: cl.ContestedAct, Pretrial: cl.Pretrial,
 		Claimant:        claimantAnswer{IIN: cl.ClaimantIIN, ResidenceKATO: cl.Claimant.ResidenceKATO, Phone: cl.Claimant.Phone, Email: cl.Claimant.Email},
 		HearAtResidence: cl.HearAtResidence, InvestmentDispute: cl.InvestmentDispute, ActAbroad: cl.ActAbroad, ActElectronic: cl.ActElectronic,
@@ -127,7 +133,7 @@ func (s *Server) claimJSON(c *fiber.Ctx, cl claim.Claim) (claimAnswer, error) {
 		Flags: noticeAnswers(cl.Flags, l), Problems: noticeAnswers(cl.Problems, l), Documents: cl.Documents,
 		StateDuty:  dutyAnswer{Amount: d.Amount, Currency: d.Currency, Status: d.Status, Basis: d.Basis.In(l)},
 		CaseNumber: cl.CaseNumber, ResponseDue: cl.ResponseDue, CorrectionDue: cl.CorrectionDue,
-		CreatedAt: cl.CreatedAt, UpdatedAt: cl.UpdatedAt, SubmittedAt: cl.SubmittedAt, Timeline: []timelineEntry{}}
+		UpdatedAt: cl.UpdatedAt, Timeline: []timelineEntry{}}
 	var err error
 	if out.VerifyURL, err = s.verifyURLOf(ctx, cl); err != nil {
 		return out, err

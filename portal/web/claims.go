@@ -271,9 +271,9 @@ func (s *Server) apiListClaims(c *fiber.Ctx) error {
 	}
 	out := claimList{Claims: make([]claimLine, len(list)), NextCursor: next}
 	for i, it := range list {
-		out.Claims[i] = claimLine{ID: it.ID, Number: it.Number, Status: it.Status, Category: it.Category, Kind: it.Kind,
-			Subject: it.Subject, RespondentBIN: it.RespondentBIN, CourtID: it.CourtID, CreatedAt: it.CreatedAt,
-			SubmittedAt: it.SubmittedAt, NextStep: s.tr.T(langOf(c), "next."+string(it.Status))}
+		out.Claims[i] = claimLine{claimHead: claimHead{ID: it.ID, Number: it.Number, Status: it.Status, Category: it.Category, Kind: it.Kind,
+			Subject: it.Subject, CreatedAt: it.CreatedAt, SubmittedAt: it.SubmittedAt, NextStep: s.tr.T(langOf(c), "next."+string(it.Status))},
+			RespondentBIN: it.RespondentBIN, CourtID: it.CourtID}
 	}
 	return c.JSON(out)
 }
@@ -285,17 +285,9 @@ type claimList struct {
 }
 
 type claimLine struct {
-	ID            string       `json:"id"`
-	Number        string       `json:"number"`
-	Status        claim.Status `json:"status"`
-	NextStep      string       `json:"next_step"`
-	Category      string       `json:"category"`
-	Kind          string       `json:"kind"`
-	Subject       string       `json:"subject"`
-	RespondentBIN string       `json:"respondent_bin"`
-	CourtID       string       `json:"court_id"`
-	CreatedAt     time.Time    `json:"created_at"`
-	SubmittedAt   *time.Time   `json:"submitted_at"`
+	claimHead
+	RespondentBIN string `json:"respondent_bin"`
+	CourtID       string `json:"court_id"`
 }
 
 func encodeCursor(cur storage.Cursor) string {

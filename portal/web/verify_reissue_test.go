@@ -5,7 +5,6 @@ import (
 	"sync"
 	"testing"
 
-	"talap/portal/filing"
 	"talap/portal/testenv"
 )
 
@@ -27,7 +26,7 @@ func TestReissueLegacyReceiptsAtStartIsIdempotentAndConcurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			n, err := reissuer(t).ReissueLegacyReceipts(context.Background(), quiet)
+			n, err := testenv.Get(t).Filing(t).ReissueLegacyReceipts(context.Background(), quiet)
 			if err != nil {
 				t.Error(err)
 			}
@@ -48,20 +47,10 @@ func TestReissueLegacyReceiptsAtStartIsIdempotentAndConcurrent(t *testing.T) {
 	if all, _ := receiptRows(t, current.ID); all != 1 {
 		t.Errorf("a current receipt was re-issued: %d rows", all)
 	}
-	if n, err := reissuer(t).ReissueLegacyReceipts(context.Background(), quiet); err != nil || n != 0 {
+	if n, err := testenv.Get(t).Filing(t).ReissueLegacyReceipts(context.Background(), quiet); err != nil || n != 0 {
 		t.Errorf("second run re-issued %d (%v), want 0", n, err)
 	}
 	if n := countRows(t, `SELECT count(*) FROM audit_events WHERE event = 'receipt.reissued' AND claim_id = ANY($1::uuid[])`, claims); n != len(claims) {
 		t.Errorf("receipt.reissued audit events = %d, want %d", n, len(claims))
 	}
-}
-
-func reissuer(t *testing.T) *filing.Service {
-	t.Helper()
-	env := testenv.Get(t)
-	fs, err := filing.New(env.DB, env.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fs
 }
