@@ -153,7 +153,7 @@ func FilingDeadline(cal *calendar.Calendar, in Input) (Result, error) {
 			return Result{}, fmt.Errorf("deadline: end of the complaint body's deadline: %w", err)
 		}
 		return compute(cal, mustRule(RuleDeemedRefusal), ev, filed, claimDoc,
-			&deemed{complaintFiled: complaint, days: n, defaulted: in.ComplaintBodyDays == 0})
+			&deemed{complaintFiled: complaint, days: n})
 
 	case in.Kind == KindAction:
 		ev, err := day(in.ActReceivedOn, "ActReceivedOn")
@@ -270,7 +270,6 @@ func rawEnd(cal *calendar.Calendar, ev time.Time, p Period) (time.Time, error) {
 type deemed struct {
 	complaintFiled time.Time
 	days           int
-	defaulted      bool
 }
 
 func compute(cal *calendar.Calendar, r Rule, ev, filed time.Time, doc docKind, dr *deemed) (Result, error) {

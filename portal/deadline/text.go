@@ -138,13 +138,12 @@ func explain(f facts) lang.Text {
 	return join(append(parts, filingWords(f))...)
 }
 
+// deemedWords says when the complaint counts as refused, and that the complaint body's period
+// (TALAP_COMPLAINT_BODY_DAYS, or its default) is a reading Talap has not verified, whichever it is.
 func deemedWords(d *deemed, end time.Time) lang.Text {
 	n := d.days
-	t := locale.Text("deadline.deemed", "Filed", date(d.complaintFiled), "N", n, "Count", count(WorkingDays, n), "End", date(end))
-	if d.defaulted {
-		t = join(t, locale.Text("deadline.deemed_default", "N", n, "Count", count(WorkingDays, n)))
-	}
-	return t
+	return join(locale.Text("deadline.deemed", "Filed", date(d.complaintFiled), "N", n, "Count", count(WorkingDays, n), "End", date(end)),
+		locale.Text("deadline.deemed_default", "N", n, "Count", count(WorkingDays, n)))
 }
 
 // filingWords says whether the claim or the complaint is on time: deadline.filing.<document>.open
