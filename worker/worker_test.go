@@ -21,6 +21,7 @@ import (
 	"talap/portal/claim"
 	"talap/portal/config"
 	"talap/portal/document"
+	"talap/portal/filing"
 	"talap/portal/storage"
 	"talap/portal/task"
 	"talap/portal/testenv"
@@ -83,7 +84,7 @@ func file(t *testing.T, env *testenv.Env, d claim.Draft) claim.Claim {
 		ContentType: st.ContentType, SHA256: st.SHA256, Key: st.Key, VersionID: st.VersionID}, storage.DocumentLimits{Bytes: 1 << 30, Count: 100}); err != nil {
 		t.Fatal(err)
 	}
-	c, err = env.Filing(t).Submit(ctx, citizen, "Test Citizen", c.ID)
+	c, err = filingOn(t, env).Submit(ctx, citizen, "Test Citizen", c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,4 +329,14 @@ func TestStuckClaimIsSentThroughAgain(t *testing.T) {
 	cfg.StuckAfter = time.Minute
 	runWorker(t, cfg, env)
 	waitStatus(t, env.DB, c.ID, claim.StatusRouted, 30*time.Second)
+}
+
+// filingOn is the filing use case on the test package's database.
+func filingOn(t testing.TB, env *testenv.Env) *filing.Service {
+	t.Helper()
+	fs, err := filing.New(env.DB, env.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fs
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/minio/minio-go/v7"
 
 	"talap/portal/config"
-	"talap/portal/filing"
 	"talap/portal/objectstore"
 	"talap/portal/storage"
 )
@@ -126,15 +125,4 @@ func removeBucket(store *objectstore.Store) {
 		_ = store.Client.RemoveObject(ctx, store.Bucket, obj.Key, minio.RemoveObjectOptions{VersionID: obj.VersionID, GovernanceBypass: true})
 	}
 	_ = store.Client.RemoveBucket(ctx, store.Bucket)
-}
-
-// Filing is the filing use case on the package's database and bucket.
-func (e *Env) Filing(t testing.TB) *filing.Service {
-	t.Helper()
-	fs, err := filing.New(e.DB, e.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fs.Objects = e.Store
-	return fs
 }

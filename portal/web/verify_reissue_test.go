@@ -5,6 +5,7 @@ import (
 	"sync"
 	"testing"
 
+	"talap/portal/filing"
 	"talap/portal/testenv"
 )
 
@@ -26,7 +27,7 @@ func TestReissueLegacyReceiptsAtStartIsIdempotentAndConcurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			n, err := testenv.Get(t).Filing(t).ReissueLegacyReceipts(context.Background(), quiet)
+			n, err := filingOn(t, testenv.Get(t)).ReissueLegacyReceipts(context.Background(), quiet)
 			if err != nil {
 				t.Error(err)
 			}
@@ -47,10 +48,20 @@ func TestReissueLegacyReceiptsAtStartIsIdempotentAndConcurrent(t *testing.T) {
 	if all, _ := receiptRows(t, current.ID); all != 1 {
 		t.Errorf("a current receipt was re-issued: %d rows", all)
 	}
-	if n, err := testenv.Get(t).Filing(t).ReissueLegacyReceipts(context.Background(), quiet); err != nil || n != 0 {
+	if n, err := filingOn(t, testenv.Get(t)).ReissueLegacyReceipts(context.Background(), quiet); err != nil || n != 0 {
 		t.Errorf("second run re-issued %d (%v), want 0", n, err)
 	}
 	if n := countRows(t, `SELECT count(*) FROM audit_events WHERE event = 'receipt.reissued' AND claim_id = ANY($1::uuid[])`, claims); n != len(claims) {
 		t.Errorf("receipt.reissued audit events = %d, want %d", n, len(claims))
 	}
+}
+
+// filingOn is the filing use case on the test package's database.
+func filingOn(t testing.TB, env *testenv.Env) *filing.Service {
+	t.Helper()
+	fs, err := filing.New(env.DB, env.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fs
 }

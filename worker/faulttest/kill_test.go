@@ -20,6 +20,7 @@ import (
 
 	"talap/portal/claim"
 	"talap/portal/document"
+	"talap/portal/filing"
 	"talap/portal/storage"
 	"talap/portal/testenv"
 	"talap/worker"
@@ -52,7 +53,7 @@ func fileClaim(t *testing.T, env *testenv.Env, email string) claim.Claim {
 		ContentType: st.ContentType, SHA256: st.SHA256, Key: st.Key, VersionID: st.VersionID}, storage.DocumentLimits{Bytes: 1 << 30, Count: 100}); err != nil {
 		t.Fatal(err)
 	}
-	c, err = env.Filing(t).Submit(ctx, citizen, "Test Citizen", c.ID)
+	c, err = filingOn(t, env).Submit(ctx, citizen, "Test Citizen", c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,4 +201,14 @@ func TestRedisRestartMidBatchRoutesEveryClaimOnce(t *testing.T) {
 			t.Fatalf("claim %s routed %d times, want once", id, got)
 		}
 	}
+}
+
+// filingOn is the filing use case on the test package's database.
+func filingOn(t testing.TB, env *testenv.Env) *filing.Service {
+	t.Helper()
+	fs, err := filing.New(env.DB, env.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fs
 }
