@@ -169,7 +169,7 @@ func (h *Handlers) RouteClaim(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return notFound(err, id)
 	}
-	out := storage.RouteOutcome{AlreadyFinished: true}
+	out := routing.Outcome{AlreadyFinished: true}
 	if in.Claim.Status.Routable() {
 		if out, err = h.route(courts, in); err != nil {
 			return err
@@ -190,12 +190,12 @@ func (h *Handlers) RouteClaim(ctx context.Context, t *asynq.Task) error {
 	return nil
 }
 
-func (h *Handlers) route(courts []court.Court, in storage.RoutingInput) (storage.RouteOutcome, error) {
+func (h *Handlers) route(courts []court.Court, in routing.ClaimInput) (routing.Outcome, error) {
 	c := in.Claim
 	if c.CourtID != "" {
 		// Corrected after the court left it without motion: it goes back to the same court.
 		rule, why := routing.AfterCorrection()
-		return h.withDeadlines(storage.RouteOutcome{Routing: &claim.Routing{CourtID: c.CourtID, Rule: rule, Explanation: why}}), nil
+		return h.withDeadlines(routing.Outcome{Routing: &claim.Routing{CourtID: c.CourtID, Rule: rule, Explanation: why}}), nil
 	}
 	d, err := routing.Route(h.Rules, courts, routing.Input{
 		Category: c.Category, InvestmentDispute: c.InvestmentDispute, ActAbroad: c.ActAbroad, ActElectronic: c.ActElectronic,
@@ -204,16 +204,16 @@ func (h *Handlers) route(courts []court.Court, in storage.RoutingInput) (storage
 	})
 	var noCourt *routing.NoCourtError
 	if errors.As(err, &noCourt) {
-		return storage.RouteOutcome{UnroutableWhy: noCourt.Reason}, nil
+		return routing.Outcome{UnroutableWhy: noCourt.Reason}, nil
 	}
 	if err != nil {
-		return storage.RouteOutcome{}, err
+		return routing.Outcome{}, err
 	}
-	return h.withDeadlines(storage.RouteOutcome{Routing: &claim.Routing{CourtID: d.CourtID, Rule: d.Rule, Explanation: d.Explanation}}), nil
+	return h.withDeadlines(routing.Outcome{Routing: &claim.Routing{CourtID: d.CourtID, Rule: d.Rule, Explanation: d.Explanation}}), nil
 }
 
 // withDeadlines sets when the respondent's response is due and when to remind it.
-func (h *Handlers) withDeadlines(out storage.RouteOutcome) storage.RouteOutcome {
+func (h *Handlers) withDeadlines(out routing.Outcome) routing.Outcome {
 	rs, err := deadline.Respond(h.Calendar, time.Now(), h.Config.ResponseDays, h.Config.RemindBeforeDays, h.Config.ReminderAt)
 	if err != nil {
 		h.Log.Warn("response deadline not computed", "error", err)

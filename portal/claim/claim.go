@@ -150,3 +150,17 @@ func (c Claim) VisibleTo(v Viewer) bool {
 	}
 	return v.TokenBody == "" && v.Admin
 }
+
+// Decision is what a court clerk decides on a filed claim.
+type Decision struct {
+	Action        string
+	Reasons       []string // codes from the lists held as data
+	Text          string   // free text, shown to the claimant word for word
+	CorrectionDue *time.Time
+	ToCourt       string
+	// CheckAt is when to look whether a claim left without motion was corrected (normally the end
+	// of CorrectionDue, Almaty time).
+	CheckAt *time.Time
+	// Explanation is the routing explanation a transfer records.
+	Explanation lang.Text
+}

@@ -11,7 +11,6 @@ import (
 	"talap/portal/court"
 	"talap/portal/deadline"
 	"talap/portal/routing"
-	"talap/portal/storage"
 )
 
 // Decision is a clerk's decision as the API takes it.
@@ -45,7 +44,7 @@ func (s *Service) Decide(ctx context.Context, v claim.Viewer, claimID string, in
 	if err != nil {
 		return cl, err
 	}
-	d := storage.Decision{Action: in.Action, Reasons: in.Reasons, Text: strings.TrimSpace(in.Reason)}
+	d := claim.Decision{Action: in.Action, Reasons: in.Reasons, Text: strings.TrimSpace(in.Reason)}
 	switch in.Action {
 	case claim.ActionReturn, claim.ActionLeaveWithoutMotion:
 		grounds := ch.ReturnGrounds
@@ -93,7 +92,7 @@ func (s *Service) Decide(ctx context.Context, v claim.Viewer, claimID string, in
 // correctionDue checks the date a claim left without motion must be corrected by and sets when
 // the claim is checked: at the end of that day (or, in tests and demonstrations only, after the
 // configured correction timer).
-func (s *Service) correctionDue(date string, d *storage.Decision, fe claim.FieldErrors) {
+func (s *Service) correctionDue(date string, d *claim.Decision, fe claim.FieldErrors) {
 	// A date at 00:00 UTC, as calendar.AlmatyDate gives today: parsed at Almaty midnight it would
 	// fall on the day before, and today would be refused.
 	due, err := calendar.ParseDate(date)

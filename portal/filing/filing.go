@@ -32,7 +32,7 @@ type Store interface {
 	UpdateDraft(ctx context.Context, id, claimantIIN string, answers []byte, now time.Time) (claim.Claim, error)
 	ReserveClaimNumber(ctx context.Context, at time.Time) (string, error)
 	Submit(ctx context.Context, f storage.Filing) (claim.Claim, error)
-	Decide(ctx context.Context, id, courtID, actor string, d storage.Decision) (claim.Claim, error)
+	Decide(ctx context.Context, id, courtID, actor string, d claim.Decision) (claim.Claim, error)
 	AddResponse(ctx context.Context, claimID, bodyBIN, actor, text string, docs []claim.Document, maxResponses int, late bool) (claim.Response, error)
 	LatestReceipt(ctx context.Context, claimID string) (storage.Receipt, error)
 	ReissueReceipt(ctx context.Context, old, next storage.Receipt) (storage.Receipt, error)

@@ -10,7 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"talap/portal/claim"
-	"talap/portal/lang"
+	"talap/portal/routing"
 	"talap/portal/task"
 )
 
@@ -332,24 +332,9 @@ func (db *DB) ClaimsOf(ctx context.Context, claimantIIN string, after *Cursor, l
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[ClaimSummary])
 }
 
-// RoutingInput is what routing needs to know about a claim.
-type RoutingInput struct {
-	Claim          claim.Claim
-	RespondentKATO string
-}
-
-// RouteOutcome is what routing decided: a court, or no court with a reason for the administrators.
-type RouteOutcome struct {
-	Routing         *claim.Routing
-	UnroutableWhy   lang.Text
-	ResponseDue     *time.Time // when the respondent's response is due
-	RemindAt        *time.Time // when to remind the respondent
-	AlreadyFinished bool
-}
-
 // ToRoute reads what routing needs to know about a claim: the claim and its respondent's place.
-func (db *DB) ToRoute(ctx context.Context, id string) (RoutingInput, error) {
-	var in RoutingInput
+func (db *DB) ToRoute(ctx context.Context, id string) (routing.ClaimInput, error) {
+	var in routing.ClaimInput
 	if !isUUID(id) {
 		return in, ErrNotFound
 	}
@@ -368,7 +353,7 @@ func (db *DB) ToRoute(ctx context.Context, id string) (RoutingInput, error) {
 // A claim already past routing is left alone and the answer says AlreadyFinished, so a repeated
 // delivery of the task changes nothing. (While a claim waits to be routed nobody can change what
 // routing reads: the claimant edits only drafts and claims sent back for correction.)
-func (db *DB) RouteClaim(ctx context.Context, id string, out RouteOutcome) (RouteOutcome, error) {
+func (db *DB) RouteClaim(ctx context.Context, id string, out routing.Outcome) (routing.Outcome, error) {
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var status claim.Status
 		err := tx.QueryRow(ctx, `SELECT status FROM claims WHERE id = $1 FOR UPDATE`, id).Scan(&status)
@@ -379,7 +364,7 @@ func (db *DB) RouteClaim(ctx context.Context, id string, out RouteOutcome) (Rout
 			return fmt.Errorf("lock claim: %w", err)
 		}
 		if !status.Routable() {
-			out = RouteOutcome{AlreadyFinished: true}
+			out = routing.Outcome{AlreadyFinished: true}
 			return nil
 		}
 		if out.Routing == nil {

@@ -9,29 +9,14 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"talap/portal/claim"
-	"talap/portal/lang"
 	"talap/portal/task"
 )
-
-// Decision is what a court clerk decides on a filed claim.
-type Decision struct {
-	Action        string
-	Reasons       []string // codes from the lists held as data
-	Text          string   // free text, shown to the claimant word for word
-	CorrectionDue *time.Time
-	ToCourt       string
-	// CheckAt is when to look whether a claim left without motion was corrected (normally the end
-	// of CorrectionDue, Almaty time).
-	CheckAt *time.Time
-	// Explanation is the routing explanation a transfer records.
-	Explanation lang.Text
-}
 
 // Decide applies a court's decision in one transaction: the action must be allowed from the
 // claim's status (claim.Next), and the claim must be with the clerk's court. It writes the
 // decision, an audit event and the notice, and for a claim left without motion schedules the check
 // for its correction.
-func (db *DB) Decide(ctx context.Context, id, courtID, actor string, d Decision) (claim.Claim, error) {
+func (db *DB) Decide(ctx context.Context, id, courtID, actor string, d claim.Decision) (claim.Claim, error) {
 	var c claim.Claim
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		cur, err := loadClaim(ctx, tx, id, true)
