@@ -2,8 +2,10 @@
 package claim
 
 import (
+	"fmt"
 	"time"
 
+	"talap/portal/calendar"
 	"talap/portal/duty"
 	"talap/portal/lang"
 )
@@ -163,4 +165,10 @@ type Decision struct {
 	CheckAt *time.Time
 	// Explanation is the routing explanation a transfer records.
 	Explanation lang.Text
+}
+
+// NumberFor is the number of a claim filed at at, the seq-th filed on Talap: TLP-<year in Almaty>-
+// <seq, at least six digits>, e.g. TLP-2026-000123.
+func NumberFor(at time.Time, seq int64) string {
+	return fmt.Sprintf("TLP-%d-%06d", at.In(calendar.Almaty()).Year(), seq)
 }

@@ -20,13 +20,14 @@ type Filing struct {
 	Receipt *Receipt // the signed receipt of this filing
 }
 
-// ReserveClaimNumber takes the next claim number of the year (Almaty time) of at. A number taken
-// for a filing that then fails stays unused.
+// ReserveClaimNumber takes the next claim number (claim.NumberFor) for a filing at at. A number
+// taken for a filing that then fails stays unused.
 func (db *DB) ReserveClaimNumber(ctx context.Context, at time.Time) (string, error) {
-	var n string
-	err := db.Pool.QueryRow(ctx, `SELECT 'TLP-' || to_char($1::timestamptz AT TIME ZONE 'Asia/Almaty', 'YYYY') || '-' ||
-		lpad(nextval('claim_number_seq')::text, 6, '0')`, at).Scan(&n)
-	return n, err
+	var seq int64
+	if err := db.Pool.QueryRow(ctx, `SELECT nextval('claim_number_seq')`).Scan(&seq); err != nil {
+		return "", fmt.Errorf("claim number: %w", err)
+	}
+	return claim.NumberFor(at, seq), nil
 }
 
 // Submit files a claim: status, number and filing time, the receipt, the audit event and the
