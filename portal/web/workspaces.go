@@ -155,18 +155,40 @@ func page(items []storage.QueueItem, limit int, f storage.QueueFilter) listPage 
 	return p
 }
 
-func (p listPage) JSON() fiber.Map {
-	out := make([]fiber.Map, len(p.Items))
-	for i, it := range p.Items {
-		out[i] = fiber.Map{"id": it.ID, "number": it.Number, "status": it.Status, "category": it.Category, "kind": it.Kind,
-			"subject": it.Subject, "respondent_bin": it.RespondentBIN, "court_id": it.CourtID, "submitted_at": it.SubmittedAt,
-			"routed_at": it.RoutedAt, "response_due": dateString(it.ResponseDue), "flags": it.Flags, "responded": it.Responded}
-	}
-	m := fiber.Map{"claims": out, "next_cursor": p.Next}
+// queueList is a page of a court's queue or of a body's claims, as the API shows it.
+type queueList struct {
+	Claims     []queueLine     `json:"claims"`
+	NextCursor string          `json:"next_cursor"`
+	Counts     *map[string]int `json:"counts,omitempty"` // the court queue's, even when empty
+}
+
+type queueLine struct {
+	ID            string       `json:"id"`
+	Number        string       `json:"number"`
+	Status        claim.Status `json:"status"`
+	Category      string       `json:"category"`
+	Kind          string       `json:"kind"`
+	Subject       string       `json:"subject"`
+	RespondentBIN string       `json:"respondent_bin"`
+	CourtID       string       `json:"court_id"`
+	SubmittedAt   *time.Time   `json:"submitted_at"`
+	RoutedAt      *time.Time   `json:"routed_at"`
+	ResponseDue   any          `json:"response_due"`
+	Flags         []string     `json:"flags"`
+	Responded     bool         `json:"responded"`
+}
+
+func (p listPage) answer() queueList {
+	out := queueList{Claims: make([]queueLine, len(p.Items)), NextCursor: p.Next}
 	if p.Counts != nil {
-		m["counts"] = p.Counts
+		out.Counts = &p.Counts
 	}
-	return m
+	for i, it := range p.Items {
+		out.Claims[i] = queueLine{ID: it.ID, Number: it.Number, Status: it.Status, Category: it.Category, Kind: it.Kind,
+			Subject: it.Subject, RespondentBIN: it.RespondentBIN, CourtID: it.CourtID, SubmittedAt: it.SubmittedAt,
+			RoutedAt: it.RoutedAt, ResponseDue: dateString(it.ResponseDue), Flags: it.Flags, Responded: it.Responded}
+	}
+	return out
 }
 
 func dateString(t *time.Time) any {
@@ -214,7 +236,7 @@ func (s *Server) apiCourtQueue(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(lp.JSON())
+	return c.JSON(lp.answer())
 }
 
 func (s *Server) apiBodyClaims(c *fiber.Ctx) error {
@@ -222,5 +244,5 @@ func (s *Server) apiBodyClaims(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(lp.JSON())
+	return c.JSON(lp.answer())
 }
