@@ -569,6 +569,7 @@ func TestSignInIsRateLimitedPerIP(t *testing.T) {
 	d := deps(t)
 	d.Redis = redis.NewClient(&redis.Options{Addr: testenv.StartRedis(t).Addr})
 	d.Config.RateLogin = 3
+	inOneRateWindow()
 	p := startPortal(t, d, func(base string) string { return startSimulator(t, base) })
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	var last *http.Response

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -55,6 +56,14 @@ func TestCallbackFinishedInAnotherBrowserIsRefused(t *testing.T) {
 	}
 }
 
+// inOneRateWindow waits, when the minute is about to turn, so that a test's requests fall in one
+// of the rate limiter's fixed one-minute windows.
+func inOneRateWindow() {
+	if s := time.Now().Second(); s >= 50 {
+		time.Sleep(time.Duration(61-s) * time.Second)
+	}
+}
+
 func loginStatus(t *testing.T, base string, header ...string) int {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, base+"/auth/login", nil)
@@ -77,6 +86,7 @@ func TestSignInLimitPerClientAddressBehindTrustedProxy(t *testing.T) {
 	d.Redis = redis.NewClient(&redis.Options{Addr: testenv.StartRedis(t).Addr})
 	d.Config.RateLogin = 3
 	d.Config.TrustedProxies = []string{"127.0.0.1"}
+	inOneRateWindow()
 	p := startPortal(t, d, func(base string) string { return startSimulator(t, base) })
 	xff := "X-Forwarded-For"
 	for i := 0; i < 3; i++ {
@@ -98,6 +108,7 @@ func TestSignInLimitPerClientAddressBehindTrustedProxy(t *testing.T) {
 	d2 := deps(t)
 	d2.Redis = redis.NewClient(&redis.Options{Addr: testenv.StartRedis(t).Addr})
 	d2.Config.RateLogin = 3
+	inOneRateWindow()
 	direct := startPortal(t, d2, func(base string) string { return startSimulator(t, base) })
 	for i := 0; i < 3; i++ {
 		loginStatus(t, direct.URL, xff, "203.0.113."+string(rune('1'+i)))
@@ -113,6 +124,7 @@ func TestSignInLimitPerPerson(t *testing.T) {
 	d := deps(t)
 	d.Redis = redis.NewClient(&redis.Options{Addr: testenv.StartRedis(t).Addr})
 	d.Config.RateLoginPerson = 2
+	inOneRateWindow()
 	p := startPortal(t, d, func(base string) string { return startSimulator(t, base) })
 	who := persona(t, "citizen").IIN
 	signIn(t, p, who)

@@ -441,6 +441,7 @@ func TestVerifyIsRateLimitedPerAddress(t *testing.T) {
 	d := deps(t)
 	d.Redis = redis.NewClient(&redis.Options{Addr: testenv.StartRedis(t).Addr})
 	d.Config.RateVerify = 3
+	inOneRateWindow()
 	base := serve(t, d)
 	for i := range 3 {
 		if resp, _ := get(t, base+"/verify/TLP-1999-999999", "Accept", "application/json"); resp.StatusCode != 404 {
