@@ -9,6 +9,8 @@ export TALAP_STATE_DIR=${TALAP_STATE_DIR:-$ROOT/.state}
 command -v go >/dev/null || { echo "Go is required (see README)"; exit 1; }
 
 export TALAP_STARTED_FILE=$TALAP_STATE_DIR/started.$$
+# The tools installed below must be there: tests that need them fail rather than skip.
+export TALAP_REQUIRE_TOOLS=1
 infra/dev/services.sh up
 trap 'infra/dev/services.sh down' EXIT
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"talap/portal/locale"
+	"talap/portal/testenv"
 )
 
 // translator loads the catalogs the portal words receipts with.
@@ -42,9 +43,7 @@ func keep(t *testing.T, name string, pdf []byte) string {
 // pdfText extracts the text with pdftotext, or skips if poppler-utils is not installed.
 func pdfText(t *testing.T, path string) string {
 	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		skipOutsideCI(t, "pdftotext (poppler-utils) not installed")
-	}
+	testenv.NeedTools(t, "pdftotext")
 	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
 	if err != nil {
 		t.Fatalf("pdftotext: %v", err)
@@ -302,39 +301,12 @@ func TestLines(t *testing.T) {
 
 // The QR code must scan to the verify URL. Needs pdftoppm and zbarimg (zbar-tools).
 func TestPDFQRCode(t *testing.T) {
-	for _, tool := range []string{"pdftoppm", "zbarimg"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			skipOutsideCI(t, tool+" not installed")
-		}
-	}
 	s, tr := signer(t), translator(t)
 	pdf, err := s.RenderPDF(tr.T, sample(), "ru", verifyURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	path := filepath.Join(dir, "r.pdf")
-	if err := os.WriteFile(path, pdf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile", path, filepath.Join(dir, "p")).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v\n%s", err, out)
-	}
-	out, err := exec.Command("zbarimg", "-q", "--raw", filepath.Join(dir, "p.png")).Output()
-	if err != nil {
-		t.Fatalf("zbarimg: %v", err)
-	}
-	if got := strings.TrimSpace(string(out)); got != verifyURL {
+	if got := testenv.PDFQRCode(t, pdf); got != verifyURL {
 		t.Errorf("QR code = %q, want %q", got, verifyURL)
 	}
-}
-
-// skipOutsideCI skips a test whose tool is missing on a developer's machine; in CI, where
-// `make test` installs the tools, a missing tool is a failure.
-func skipOutsideCI(t *testing.T, why string) {
-	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s (make test installs it)", why)
-	}
-	t.Skip(why)
 }

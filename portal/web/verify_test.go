@@ -9,9 +9,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -148,31 +145,7 @@ func checkPublic(t *testing.T, p portal, key, iin, name string, r storedReceipt)
 // pdfTextAndQR reads a receipt PDF with pdftotext and decodes its QR code with zbarimg.
 func pdfTextAndQR(t *testing.T, pdf []byte) (text, qr string) {
 	t.Helper()
-	for _, tool := range []string{"pdftotext", "pdftoppm", "zbarimg"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s not installed (make test installs it)", tool)
-			}
-			t.Skip(tool + " not installed")
-		}
-	}
-	dir := t.TempDir()
-	path := filepath.Join(dir, "r.pdf")
-	if err := os.WriteFile(path, pdf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	if out, err := exec.Command("pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile", path, filepath.Join(dir, "p")).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v\n%s", err, out)
-	}
-	code, err := exec.Command("zbarimg", "-q", "--raw", filepath.Join(dir, "p.png")).Output()
-	if err != nil {
-		t.Fatalf("zbarimg: %v", err)
-	}
-	return strings.Join(strings.Fields(string(out)), " "), strings.TrimSpace(string(code))
+	return strings.Join(strings.Fields(testenv.PDFText(t, pdf)), " "), testenv.PDFQRCode(t, pdf)
 }
 
 var tokenLink = regexp.MustCompile(`/verify/([A-Z2-7]{32})\b`)
